@@ -1,0 +1,38 @@
+public import Hummingbird
+import Logging
+
+/// Writes one access-log line per request: method, route template, path, status, duration
+/// and response bytes. Probe and scrape endpoints log at `debug` so they do not drown the rest.
+public struct AccessLogMiddleware: RouterMiddleware {
+    public typealias Context = FlotillaRequestContext
+
+    /// Paths logged at debug level.
+    public static let quietPaths: Set<String> = ["/live", "/ready", "/health", "/metrics"]
+
+    public init() {}
+
+    public func handle(
+        _ request: Request,
+        context: Context,
+        next: (Request, Context) async throws -> Response
+    ) async throws -> Response {
+        let started = ContinuousClock.now
+        let response = try await next(request, context)
+        let elapsed = ContinuousClock.now - started
+        let milliseconds = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
+        let level: Logger.Level = Self.quietPaths.contains(request.uri.path) ? .debug : .info
+        context.logger.log(
+            level: level,
+            "request completed",
+            metadata: [
+                "http.method": .string(request.method.rawValue),
+                "http.route": .string(context.routeTemplate),
+                "http.path": .string(request.uri.path),
+                "http.status": .stringConvertible(response.status.code),
+                "duration_ms": .string(String((milliseconds * 1000).rounded() / 1000)),
+                "bytes": .stringConvertible(response.body.contentLength ?? 0),
+            ]
+        )
+        return response
+    }
+}

@@ -1,0 +1,53 @@
+public import Hummingbird
+public import NIOCore
+public import Logging
+public import ServiceLifecycle
+import UnixSignals
+
+/// A service's application: Hummingbird's with the Flotilla shutdown sequence on top.
+///
+/// Use it in tests like any Hummingbird application (`app.test(.router)`, `.live`), and run
+/// it from `main` with ``runUntilTerminated()``.
+public struct FlotillaApplication: ApplicationProtocol {
+    public typealias Responder = RouterResponder<FlotillaRequestContext>
+
+    let application: Application<Responder>
+    /// The runtime the application was built from.
+    public let runtime: ServiceRuntime
+
+    init(application: Application<Responder>, runtime: ServiceRuntime) {
+        self.application = application
+        self.runtime = runtime
+    }
+
+    public var responder: Responder { get async throws { try await application.responder } }
+    public var configuration: ApplicationConfiguration { application.configuration }
+    public var logger: Logger { application.logger }
+    public var services: [any Service] { application.services }
+    public var processesRunBeforeServerStart: [@Sendable () async throws -> Void] { application.processesRunBeforeServerStart }
+    public func onServerRunning(_ channel: any Channel) async { await application.onServerRunning(channel) }
+
+    /// Run until SIGTERM or SIGINT, then shut down gracefully:
+    /// `/ready` turns 503 at once; the server keeps serving for `SHUTDOWN_DRAIN_SECONDS`;
+    /// the listener closes; in-flight requests get `SHUTDOWN_TIMEOUT_SECONDS` to finish;
+    /// services stop in reverse order. Returns normally on a graceful shutdown.
+    public func runUntilTerminated() async throws {
+        let settings = runtime.configuration
+        var group = ServiceGroupConfiguration(
+            services: [
+                .init(service: application),
+                .init(service: DrainOnShutdownService(lifecycle: runtime.lifecycle, delay: settings.drainDelay, logger: logger)),
+            ],
+            gracefulShutdownSignals: [.sigterm, .sigint],
+            logger: logger
+        )
+        group.maximumGracefulShutdownDuration = settings.drainDelay + settings.shutdownTimeout
+        group.maximumCancellationDuration = .seconds(5)
+        logger.info(
+            "starting",
+            metadata: ["version": "\(settings.identity.version)", "address": "\(settings.host):\(settings.port)"]
+        )
+        try await ServiceGroup(configuration: group).run()
+        logger.info("stopped")
+    }
+}

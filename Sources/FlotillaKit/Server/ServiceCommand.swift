@@ -1,0 +1,100 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The command line every service binary shares:
+///
+/// - `<service>` or `<service> serve`: run until SIGTERM;
+/// - `<service> healthcheck [--url http://127.0.0.1:PORT/ready] [--timeout SECONDS]`: exit 0
+///   when the URL answers 2xx, 1 otherwise (for container `HEALTHCHECK`s);
+/// - `<service> --version`, `<service> --help`.
+///
+/// Invalid configuration exits with status 78 (`EX_CONFIG`) and names every bad variable.
+public enum ServiceCommand {
+    /// Exit status for invalid configuration.
+    public static let configurationErrorStatus: Int32 = 78
+
+    /// Parse the process arguments and run; never returns.
+    ///
+    /// - Parameters:
+    ///   - identity: the binary's name, version and default port.
+    ///   - build: reads the service's configuration from the environment and builds its app.
+    public static func main(
+        identity: ServiceIdentity,
+        arguments: [String] = CommandLine.arguments,
+        build: @Sendable (inout EnvironmentReader) async throws -> FlotillaApplication
+    ) async -> Never {
+        let arguments = Array(arguments.dropFirst())
+        switch arguments.first {
+        case nil, "serve":
+            exit(await serve(build: build))
+        case "healthcheck":
+            exit(healthcheck(identity: identity, arguments: Array(arguments.dropFirst())))
+        case "--version", "version":
+            print("\(identity.name) \(identity.version)")
+            exit(0)
+        case "--help", "-h", "help":
+            print(usage(identity))
+            exit(0)
+        case let other?:
+            printError("unknown command '\(other)'\n\(usage(identity))")
+            exit(64)
+        }
+    }
+
+    static func serve(build: @Sendable (inout EnvironmentReader) async throws -> FlotillaApplication) async -> Int32 {
+        var environment = EnvironmentReader()
+        do {
+            let application = try await build(&environment)
+            try await application.runUntilTerminated()
+            return 0
+        } catch let error as ConfigurationError {
+            printError("\(error)")
+            return configurationErrorStatus
+        } catch {
+            printError("fatal: \(error)")
+            return 1
+        }
+    }
+
+    static func healthcheck(identity: ServiceIdentity, arguments: [String]) -> Int32 {
+        let port = EnvironmentReader().raw("PORT") ?? String(identity.defaultPort)
+        var url = "http://127.0.0.1:\(port)/ready"
+        var timeout = 3
+        var remaining = arguments[...]
+        while let flag = remaining.popFirst() {
+            switch (flag, remaining.popFirst()) {
+            case ("--url", let value?): url = value
+            case ("--timeout", let value?) where Int(value).map({ $0 > 0 }) == true: timeout = Int(value)!
+            default:
+                printError("healthcheck: unexpected argument '\(flag)'; usage: healthcheck [--url URL] [--timeout SECONDS]")
+                return 64
+            }
+        }
+        do {
+            try HealthcheckProbe(url: url, timeoutSeconds: timeout).run()
+            return 0
+        } catch {
+            printError("healthcheck: \(error)")
+            return 1
+        }
+    }
+
+    static func usage(_ identity: ServiceIdentity) -> String {
+        """
+        usage: \(identity.name) [serve]              run the service (configured by environment variables)
+               \(identity.name) healthcheck [--url URL] [--timeout SECONDS]
+                                      exit 0 if URL (default http://127.0.0.1:$PORT/ready) answers 2xx
+               \(identity.name) --version
+        """
+    }
+
+    static func printError(_ message: String) {
+        var line = message + "\n"
+        line.withUTF8 { bytes in _ = write(2, bytes.baseAddress, bytes.count) }
+    }
+}

@@ -1,0 +1,59 @@
+public import Hummingbird
+public import NIOCore
+public import Logging
+public import ServiceLifecycle
+
+/// Everything a service shares with the kit while it runs: its configuration, logger,
+/// metrics, health checks and shutdown state. A service's `buildApplication(config)`
+/// creates one, adds its routes to ``makeRouter()``, and finishes with ``makeApplication(router:services:)``.
+public final class ServiceRuntime: Sendable {
+    public let configuration: ServiceConfiguration
+    /// The service's root logger (JSON lines unless `LOG_FORMAT=pretty`).
+    public let logger: Logger
+    /// The registry behind `/metrics`.
+    public let metrics: MetricsRegistry
+    /// The checks behind `/ready` and `/health`.
+    public let healthChecks: HealthCheckRegistry
+    /// Whether shutdown has begun.
+    public let lifecycle: LifecycleState
+
+    public init(configuration: ServiceConfiguration) {
+        self.configuration = configuration
+        self.logger = Logger(configuration: configuration)
+        self.metrics = MetricsRegistry(service: configuration.identity.name, version: configuration.identity.version)
+        self.healthChecks = HealthCheckRegistry()
+        self.lifecycle = LifecycleState()
+        healthChecks.register(UptimeHealthCheck())
+    }
+
+    /// A router with the kit's middleware (correlation, metrics, access log, error envelope,
+    /// body limit) and the ops endpoints. Add the service's routes to it.
+    public func makeRouter() -> Router<FlotillaRequestContext> {
+        let router = Router(context: FlotillaRequestContext.self, options: .autoGenerateHeadEndpoints)
+        router.add(middleware: CorrelationMiddleware())
+        router.add(middleware: HTTPServerMetricsMiddleware(registry: metrics))
+        router.add(middleware: AccessLogMiddleware())
+        router.add(middleware: ErrorEnvelopeMiddleware())
+        router.add(middleware: BodyLimitMiddleware(limit: configuration.maxBodyBytes))
+        OpsRoutes(runtime: self).register(on: router)
+        return router
+    }
+
+    /// The application serving `router`, running `services` (pools, consumers, ...) beside
+    /// the HTTP server; they start in order and shut down in reverse after the server.
+    public func makeApplication(
+        router: Router<FlotillaRequestContext>,
+        services: [any Service] = [],
+        onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
+    ) -> FlotillaApplication {
+        router.addMethodNotAllowedResponders()
+        let application = Application(
+            router: router,
+            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: configuration.identity.name),
+            services: services,
+            onServerRunning: onServerRunning,
+            logger: logger
+        )
+        return FlotillaApplication(application: application, runtime: self)
+    }
+}
