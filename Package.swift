@@ -66,6 +66,7 @@ let package = Package(
                 "FlotillaKit",
                 "FlotillaKitTesting",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),

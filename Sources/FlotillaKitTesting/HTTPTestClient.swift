@@ -8,24 +8,44 @@ public enum HTTPTestClient {
     /// A response, with the body as text.
     public struct Reply: Sendable {
         public let status: Int
-        public let headers: HTTPHeaders
+        let headers: HTTPHeaders
         public let body: String
+
+        /// The first value of header `name` (case-insensitive).
+        public func header(_ name: String) -> String? {
+            headers[name].first
+        }
     }
 
     /// Send one request and read the whole response.
     public static func send(
-        _ method: HTTPMethod = .GET,
+        _ method: String = "GET",
         _ url: String,
         headers: [(String, String)] = [],
         body: String? = nil,
+        streamedBody: [String]? = nil,
         timeout: Duration = .seconds(15)
     ) async throws -> Reply {
         var request = HTTPClientRequest(url: url)
-        request.method = method
+        request.method = HTTPMethod(rawValue: method)
         for (name, value) in headers { request.headers.add(name: name, value: value) }
         if let body { request.body = .bytes(ByteBuffer(string: body)) }
+        if let streamedBody {
+            // Sent chunked: the length is not declared up front.
+            request.body = .stream(streamedBody.map { ByteBuffer(string: $0) }.async, length: .unknown)
+        }
         let response = try await HTTPClient.shared.execute(request, timeout: .nanoseconds(timeout.components.seconds * 1_000_000_000))
         let bytes = try await response.body.collect(upTo: 16 << 20)
         return Reply(status: Int(response.status.code), headers: response.headers, body: String(buffer: bytes))
+    }
+}
+
+extension Array where Element: Sendable {
+    /// The elements as an async sequence.
+    fileprivate var async: AsyncStream<Element> {
+        AsyncStream { continuation in
+            for element in self { continuation.yield(element) }
+            continuation.finish()
+        }
     }
 }

@@ -83,6 +83,26 @@ public final class ServiceProcess: Sendable {
         stop()
     }
 
+    /// Run `executable` to completion (for one-shot subcommands) and return its exit status
+    /// and combined output.
+    public static func run(
+        executable: String,
+        environment: [String: String] = [:],
+        arguments: [String] = []
+    ) throws -> (status: Int32, output: String) {
+        let process = Process()
+        process.executableURL = try productURL(named: executable)
+        process.arguments = arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        try process.run()
+        let output = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: output, as: UTF8.self))
+    }
+
     /// The built product `name`, found beside the test bundle (or in `FLOTILLA_BIN_DIR`).
     static func productURL(named name: String) throws -> URL {
         var directories = [URL]()

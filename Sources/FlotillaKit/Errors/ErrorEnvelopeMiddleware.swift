@@ -38,6 +38,9 @@ public struct ErrorEnvelopeMiddleware: RouterMiddleware {
             return apiError
         case let httpError as HTTPError:
             return apiError(for: httpError, request: request, context: context)
+        case let responseError as any HTTPResponseError where responseError.status == .contentTooLarge:
+            // NIOTooManyBytesError from collecting a body past the limit.
+            return .payloadTooLarge(limit: context.maxUploadSize)
         default:
             return .internalError
         }

@@ -20,7 +20,7 @@ extension Request {
         let buffer: ByteBuffer
         do {
             buffer = try await body.collect(upTo: context.maxUploadSize)
-        } catch let error as HTTPError where error.status == .contentTooLarge {
+        } catch let error as any HTTPResponseError where error.status == .contentTooLarge {
             throw APIError.payloadTooLarge(limit: context.maxUploadSize)
         }
         guard buffer.readableBytes > 0 else {

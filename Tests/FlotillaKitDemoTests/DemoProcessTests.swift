@@ -1,0 +1,107 @@
+import FlotillaKit
+import FlotillaKitTesting
+import Foundation
+import Testing
+
+/// The demo binary as a real process: the ops contract from outside, its logs, its exit
+/// codes and its shutdown sequence.
+@Suite("flotilla-kit-demo process", .serialized)
+struct DemoProcessTests {
+    static let binary = "flotilla-kit-demo"
+
+    @Test func answersTheOpsContractAndLogsJSONLines() async throws {
+        let service = try ServiceProcess(executable: Self.binary, environment: ["LOG_LEVEL": "debug"])
+        defer { service.stop() }
+        try await service.waitUntilAnswering()
+
+        let live = try await HTTPTestClient.send("GET", service.baseURL + "/live")
+        #expect(live.status == 200)
+        let ready = try await HTTPTestClient.send("GET", service.baseURL + "/ready?verbose")
+        #expect(ready.status == 200)
+        #expect(ready.body.hasSuffix("readiness check passed\n"))
+        let health = try await HTTPTestClient.send("GET", service.baseURL + "/health")
+        #expect(health.status == 200)
+        #expect(health.header("Content-Type") == "application/health+json")
+        let document = try JSONDecoder().decode(HealthDocument.self, from: Data(health.body.utf8))
+        #expect(document.serviceId == "flotilla-kit-demo")
+        #expect(document.status == .pass)
+
+        let echo = try await HTTPTestClient.send("GET", service.baseURL + "/echo/ada", headers: [("X-Request-ID", "demo-req-1")])
+        #expect(echo.status == 200)
+        #expect(echo.header("X-Request-ID") == "demo-req-1")
+        #expect(echo.body.contains(#""echo":"ada""#))
+
+        let metrics = try await HTTPTestClient.send("GET", service.baseURL + "/metrics")
+        #expect(metrics.status == 200)
+        #expect(metrics.body.contains(#"http_server_requests_total{method="GET",route="/echo/{name}",status="200"} 1"#))
+        let lint = try Promtool.checkMetrics(metrics.body)
+        #expect(lint.status == 0 && lint.findings.isEmpty, "promtool: \(lint.findings)")
+
+        // Every line on stdout is a JSON object; the echo's lines carry its request ID.
+        try await Task.sleep(for: .milliseconds(100))
+        let records = try service.outputLines.map { try JSONDecoder().decode(JSONValue.self, from: Data($0.utf8)) }
+        #expect(records.allSatisfy { $0["service"] == "flotilla-kit-demo" && $0["timestamp"] != nil && $0["level"] != nil })
+        let echoLines = records.filter { $0["request_id"] == "demo-req-1" }
+        #expect(echoLines.contains { $0["message"] == "echo" })
+        #expect(echoLines.contains { $0["message"] == "request completed" && $0["http.route"] == "/echo/{name}" })
+    }
+
+    @Test func healthcheckSubcommandReflectsReadiness() async throws {
+        let service = try ServiceProcess(executable: Self.binary)
+        defer { service.stop() }
+        try await service.waitUntilAnswering()
+
+        let healthy = try ServiceProcess.run(executable: Self.binary, arguments: ["healthcheck", "--url", service.baseURL + "/ready"])
+        #expect(healthy.status == 0)
+        let deadPort = try FreePort.allocate()
+        let unreachable = try ServiceProcess.run(
+            executable: Self.binary, arguments: ["healthcheck", "--url", "http://127.0.0.1:\(deadPort)/ready", "--timeout", "1"])
+        #expect(unreachable.status == 1)
+        #expect(unreachable.output.contains("cannot reach the service"))
+        let missingPath = try ServiceProcess.run(executable: Self.binary, arguments: ["healthcheck", "--url", service.baseURL + "/nope"])
+        #expect(missingPath.status == 1)
+        #expect(missingPath.output.contains("HTTP 404"))
+    }
+
+    @Test func invalidConfigurationFailsFastNamingTheVariables() throws {
+        let result = try ServiceProcess.run(executable: Self.binary, environment: ["PORT": "eighty", "LOG_FORMAT": "xml"])
+        #expect(result.status == ServiceCommand.configurationErrorStatus)
+        #expect(result.output.contains(#"PORT="eighty" is invalid"#))
+        #expect(result.output.contains(#"LOG_FORMAT="xml" is invalid: expected one of json, pretty"#))
+    }
+
+    @Test func sigtermDrainsFinishesInFlightAndExitsZero() async throws {
+        let service = try ServiceProcess(
+            executable: Self.binary,
+            environment: ["SHUTDOWN_DRAIN_SECONDS": "1", "SHUTDOWN_TIMEOUT_SECONDS": "10"]
+        )
+        defer { service.stop() }
+        try await service.waitUntilAnswering("/ready")
+
+        // A request that is still being served when the listener closes.
+        let inFlight = Task { try await HTTPTestClient.send("GET", service.baseURL + "/echo/slow?delay_ms=2500") }
+        try await Task.sleep(for: .milliseconds(300))
+        service.send(SIGTERM)
+        try await Task.sleep(for: .milliseconds(200))
+
+        // Draining: not ready, but still serving new requests.
+        let ready = try await HTTPTestClient.send("GET", service.baseURL + "/ready")
+        #expect(ready.status == 503)
+        #expect(ready.body.contains("[-]shutdown failed: draining"))
+        let live = try await HTTPTestClient.send("GET", service.baseURL + "/echo/during-drain")
+        #expect(live.status == 200)
+
+        // After the drain delay the listener is closed: new connections are refused.
+        try await Task.sleep(for: .milliseconds(1300))
+        #expect(throws: HealthcheckProbe.Failure.self) {
+            try HealthcheckProbe(url: service.baseURL + "/live", timeoutSeconds: 1).run()
+        }
+
+        // The in-flight request still completes, and the process exits cleanly.
+        let slow = try await inFlight.value
+        #expect(slow.status == 200)
+        #expect(slow.body.contains(#""echo":"slow""#))
+        #expect(try await service.waitForExit(timeout: .seconds(15)) == 0)
+        #expect(service.outputLines.contains { $0.contains("shutdown requested") })
+    }
+}
