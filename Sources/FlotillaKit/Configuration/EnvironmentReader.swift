@@ -29,7 +29,7 @@ public struct EnvironmentReader: Sendable {
     /// The variable's value, or nil when it is unset or empty.
     public func raw(_ name: String) -> String? {
         guard let value = values[name] else { return nil }
-        let trimmed = value.drop(while: \.isWhitespace).reversed().drop(while: \.isWhitespace).reversed()
+        let trimmed = value.trimmingWhitespace()
         return trimmed.isEmpty ? nil : String(trimmed)
     }
 

@@ -29,10 +29,9 @@ public struct ResponseTimeHealthCheck: HealthCheck {
     public func check() async throws -> HealthObservation {
         let clock = ContinuousClock()
         let elapsed = try await clock.measure { try await probe() }
-        let milliseconds = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
         return HealthObservation(
             status: elapsed > warnAbove ? .warn : .pass,
-            observedValue: .double((milliseconds * 1000).rounded() / 1000),
+            observedValue: .double(elapsed.roundedMilliseconds),
             observedUnit: "ms",
             output: elapsed > warnAbove ? "slower than \(warnAbove)" : nil
         )

@@ -19,7 +19,6 @@ public struct AccessLogMiddleware: RouterMiddleware {
         let started = ContinuousClock.now
         let response = try await next(request, context)
         let elapsed = ContinuousClock.now - started
-        let milliseconds = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
         let level: Logger.Level = Self.quietPaths.contains(request.uri.path) ? .debug : .info
         context.logger.log(
             level: level,
@@ -29,7 +28,7 @@ public struct AccessLogMiddleware: RouterMiddleware {
                 "http.route": .string(context.routeTemplate),
                 "http.path": .string(request.uri.path),
                 "http.status": .stringConvertible(response.status.code),
-                "duration_ms": .string(String((milliseconds * 1000).rounded() / 1000)),
+                "duration_ms": .string(String(elapsed.roundedMilliseconds)),
                 "bytes": .stringConvertible(response.body.contentLength ?? 0),
             ]
         )
