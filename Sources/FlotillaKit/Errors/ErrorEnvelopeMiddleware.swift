@@ -1,10 +1,10 @@
-public import HTTPTypes
+import HTTPTypes
 public import Hummingbird
 import Logging
 
 /// Turns every error thrown below it into a response with the standard ``ErrorEnvelope``.
 ///
-/// ``APIError``s are answered as they are; Hummingbird's `HTTPError`s (unknown route,
+/// ``APIError``s are answered as they are, ``APIErrorConvertible`` errors as they say; Hummingbird's `HTTPError`s (unknown route,
 /// oversized body, ...) get a code derived from their status; anything else is a 500 that
 /// reveals nothing and is logged in full.
 public struct ErrorEnvelopeMiddleware: RouterMiddleware {
@@ -36,6 +36,8 @@ public struct ErrorEnvelopeMiddleware: RouterMiddleware {
         switch error {
         case let apiError as APIError:
             return apiError
+        case let convertible as any APIErrorConvertible:
+            return convertible.apiError
         case let httpError as HTTPError:
             return apiError(for: httpError, request: request, context: context)
         case let responseError as any HTTPResponseError where responseError.status == .contentTooLarge:

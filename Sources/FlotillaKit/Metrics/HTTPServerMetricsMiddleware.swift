@@ -1,4 +1,4 @@
-public import HTTPTypes
+import HTTPTypes
 public import Hummingbird
 import Prometheus
 
@@ -20,10 +20,7 @@ public struct HTTPServerMetricsMiddleware: RouterMiddleware {
 
     public init(registry: MetricsRegistry) {
         self.registry = registry.prometheus
-        self.inFlight = registry.prometheus.makeGauge(
-            name: "http_server_requests_in_flight",
-            help: "HTTP requests currently being served."
-        )
+        self.inFlight = registry.prometheus.makeGauge(descriptor: .named("http_server_requests_in_flight", help: "HTTP requests currently being served."))
     }
 
     public func handle(
@@ -48,13 +45,7 @@ public struct HTTPServerMetricsMiddleware: RouterMiddleware {
 
     private func record(_ request: Request, _ context: Context, status: HTTPResponse.Status, elapsed: Duration) {
         let labels = [("method", request.method.rawValue), ("route", context.routeTemplate), ("status", String(status.code))]
-        registry.makeCounter(
-            name: "http_server_requests_total", labels: labels,
-            help: "HTTP requests served, by method, route template and status."
-        ).increment()
-        registry.makeDurationHistogram(
-            name: "http_server_request_duration_seconds", labels: labels, buckets: Self.durationBuckets,
-            help: "Time to produce the HTTP response, by method, route template and status."
-        ).record(elapsed)
+        registry.makeCounter(descriptor: .named("http_server_requests_total", help: "HTTP requests served, by method, route template and status."), labels: labels).increment()
+        registry.makeDurationHistogram(descriptor: .named("http_server_request_duration_seconds", help: "Time to produce the HTTP response, by method, route template and status."), labels: labels, buckets: Self.durationBuckets).record(elapsed)
     }
 }

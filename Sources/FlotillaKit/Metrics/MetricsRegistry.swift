@@ -12,11 +12,7 @@ public final class MetricsRegistry: Sendable {
     /// Create a registry reporting `flotilla_build_info{service, version} 1`.
     public init(service: String, version: String) {
         self.prometheus = PrometheusCollectorRegistry()
-        prometheus.makeGauge(
-            name: "flotilla_build_info",
-            labels: [("service", service), ("version", version)],
-            help: "Always 1; labels name the service and the version of its build."
-        ).set(to: 1.0)
+        prometheus.makeGauge(descriptor: .named("flotilla_build_info", help: "Always 1; labels name the service and the version of its build."), labels: [("service", service), ("version", version)]).set(to: 1.0)
     }
 
     /// The whole exposition in Prometheus text format 0.0.4.

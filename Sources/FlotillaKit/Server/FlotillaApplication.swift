@@ -20,7 +20,7 @@ public struct FlotillaApplication: ApplicationProtocol {
         self.runtime = runtime
     }
 
-    public var responder: Responder { get async throws { try await application.responder } }
+    public var responder: Responder { application.responder }
     public var configuration: ApplicationConfiguration { application.configuration }
     public var logger: Logger { application.logger }
     public var services: [any Service] { application.services }

@@ -1,0 +1,84 @@
+import CLibPQ
+
+/// How a service reaches PostgreSQL, read from the environment.
+///
+/// | variable | default | meaning |
+/// |---|---|---|
+/// | `DATABASE_URL` | `postgres://flotilla@127.0.0.1:5432/flotilla` | libpq URL; `sslmode`, `application_name`, ... honoured |
+/// | `DB_POOL_MIN_CONNECTIONS` | `1` | connections kept open |
+/// | `DB_POOL_MAX_CONNECTIONS` | `10` | most connections open at once |
+/// | `DB_POOL_ACQUIRE_TIMEOUT_SECONDS` | `5` | wait for a free connection before 503 `database_unavailable` |
+/// | `DB_STATEMENT_TIMEOUT_SECONDS` | `10` | server-side statement timeout (0 disables) |
+/// | `DB_IDLE_VALIDATION_SECONDS` | `30` | a connection idle longer is checked before reuse |
+public struct PostgresConfiguration: Sendable {
+    /// The libpq connection URL (contains the password: never log it; see ``redactedURL``).
+    public var url: String
+    /// Reported as `application_name` unless the URL sets one.
+    public var applicationName: String
+    public var minConnections: Int
+    public var maxConnections: Int
+    public var acquireTimeout: Duration
+    public var statementTimeout: Duration?
+    public var idleValidationInterval: Duration
+    /// Longest time a connection attempt may take.
+    public var connectTimeoutSeconds: Int = 5
+    /// Backoff between failed connection attempts: doubles from the first to the cap.
+    public var reconnectBackoff: (first: Duration, cap: Duration) = (.milliseconds(100), .seconds(5))
+
+    public init(url: String, applicationName: String) {
+        self.url = url
+        self.applicationName = applicationName
+        self.minConnections = 1
+        self.maxConnections = 10
+        self.acquireTimeout = .seconds(5)
+        self.statementTimeout = .seconds(10)
+        self.idleValidationInterval = .seconds(30)
+    }
+
+    /// Read the settings, recording invalid ones in `environment`.
+    public init(environment: inout EnvironmentReader, applicationName: String) {
+        self.init(url: environment.string("DATABASE_URL", default: "postgres://flotilla@127.0.0.1:5432/flotilla"), applicationName: applicationName)
+        if let problem = Self.validate(url: url) {
+            environment.record("DATABASE_URL", nil, "a postgres:// URL libpq accepts (\(problem))")
+        }
+        minConnections = environment.integer("DB_POOL_MIN_CONNECTIONS", default: minConnections, in: 0...100)
+        maxConnections = environment.integer("DB_POOL_MAX_CONNECTIONS", default: maxConnections, in: 1...500)
+        if minConnections > maxConnections {
+            environment.record("DB_POOL_MIN_CONNECTIONS", String(minConnections), "at most DB_POOL_MAX_CONNECTIONS (\(maxConnections))")
+        }
+        acquireTimeout = environment.seconds("DB_POOL_ACQUIRE_TIMEOUT_SECONDS", default: acquireTimeout, in: 0.01...120)
+        let statement = environment.seconds("DB_STATEMENT_TIMEOUT_SECONDS", default: .seconds(10), in: 0...3600)
+        statementTimeout = statement == .zero ? nil : statement
+        idleValidationInterval = environment.seconds("DB_IDLE_VALIDATION_SECONDS", default: idleValidationInterval, in: 0...3600)
+    }
+
+    /// libpq's complaint about `url`, or nil when it parses.
+    public static func validate(url: String) -> String? {
+        guard url.hasPrefix("postgres://") || url.hasPrefix("postgresql://") else { return "must start with postgres://" }
+        var error: UnsafeMutablePointer<CChar>?
+        guard let options = PQconninfoParse(url, &error) else {
+            defer { if let error { PQfreemem(error) } }
+            return error.map { String(cString: $0).trimmingWhitespace().description } ?? "unparseable"
+        }
+        PQconninfoFree(options)
+        return nil
+    }
+
+    /// The URL without its password, for logs.
+    public var redactedURL: String {
+        guard let schemeEnd = url.firstRange(of: "://"), let at = url[schemeEnd.upperBound...].firstIndex(of: "@") else { return url }
+        let credentials = url[schemeEnd.upperBound..<at]
+        let user = credentials.split(separator: ":", maxSplits: 1).first.map(String.init) ?? ""
+        return String(url[..<schemeEnd.upperBound]) + user + String(url[at...])
+    }
+
+    /// Connection keywords for `PQconnectdbParams`, defaults first so the URL overrides them.
+    var connectionKeywords: [(String, String)] {
+        [
+            ("client_encoding", "UTF8"),
+            ("fallback_application_name", applicationName),
+            ("connect_timeout", String(connectTimeoutSeconds)),
+            ("dbname", url),
+        ]
+    }
+}

@@ -1,0 +1,83 @@
+import FlotillaKit
+import Foundation
+import Logging
+
+/// The PostgreSQL server started by `scripts/test-deps` for this test run.
+public enum TestDatabase {
+    /// `FLOTILLA_TEST_DATABASE_URL`, or an error telling how to run the suite.
+    public static func url() throws -> String {
+        guard let url = ProcessInfo.processInfo.environment["FLOTILLA_TEST_DATABASE_URL"], !url.isEmpty else {
+            throw MissingTestDependency(variable: "FLOTILLA_TEST_DATABASE_URL")
+        }
+        return url
+    }
+
+    /// A pool on the test server; `configure` adjusts its settings.
+    public static func makePool(
+        url: String? = nil,
+        metrics: MetricsRegistry = MetricsRegistry(service: "test", version: "0"),
+        logs: LogCapture = LogCapture(),
+        configure: (inout PostgresConfiguration) -> Void = { _ in }
+    ) throws -> PostgresPool {
+        var configuration = PostgresConfiguration(url: try url ?? self.url(), applicationName: "flotilla-tests")
+        configuration.minConnections = 0
+        configuration.maxConnections = 4
+        configure(&configuration)
+        var serviceConfiguration = ServiceConfiguration.testing(logs: logs)
+        serviceConfiguration.logLevel = .debug
+        return PostgresPool(configuration: configuration, metrics: metrics, logger: Logger(configuration: serviceConfiguration))
+    }
+
+    /// A fresh, uniquely named schema; tables created in it do not collide with other tests.
+    public static func makeSchema(in pool: PostgresPool) async throws -> String {
+        let name = "t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(16).lowercased()
+        try await pool.query("CREATE SCHEMA \(name)")
+        return name
+    }
+}
+
+/// A throwaway PostgreSQL cluster of a test's own, for tests that stop or restart the server.
+public final class PrivatePostgres: Sendable {
+    public let directory: String
+    public let url: String
+
+    /// Start one with `scripts/test-deps start`.
+    public init() throws {
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("flotilla-pg-\(UUID().uuidString)").path
+        try Self.testDeps(["start", directory])
+        let env = try String(contentsOfFile: directory + "/env", encoding: .utf8)
+        guard let line = env.split(separator: "\n").first(where: { $0.contains("FLOTILLA_TEST_DATABASE_URL=") }),
+            let start = line.firstIndex(of: "'"), let end = line.lastIndex(of: "'"), start < end
+        else { throw MissingTestDependency(variable: "FLOTILLA_TEST_DATABASE_URL in \(directory)/env") }
+        url = String(line[line.index(after: start)..<end])
+    }
+
+    /// Restart the server (fast shutdown: open connections are cut).
+    public func restart() throws {
+        try Self.testDeps(["restart-postgres", directory])
+    }
+
+    /// Stop the server and remove its files.
+    public func stop() {
+        try? Self.testDeps(["stop", directory])
+    }
+
+    static func testDeps(_ arguments: [String]) throws {
+        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../scripts/test-deps").standardized
+        let process = Process()
+        process.executableURL = script
+        process.arguments = arguments
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else {
+            throw ProcessExited(status: process.terminationStatus, output: ["scripts/test-deps \(arguments.joined(separator: " ")) failed"])
+        }
+    }
+}
+
+/// The suite was run without the servers `scripts/test` starts.
+public struct MissingTestDependency: Error, CustomStringConvertible {
+    public let variable: String
+    public var description: String { "\(variable) is not set: run the suite with scripts/test, which starts PostgreSQL and Redis" }
+}
