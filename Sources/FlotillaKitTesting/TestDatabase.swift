@@ -64,14 +64,19 @@ public final class PrivatePostgres: Sendable {
 
     static func testDeps(_ arguments: [String]) throws {
         let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../scripts/test-deps").standardized
-        let process = Process()
-        process.executableURL = script
-        process.arguments = arguments
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw ProcessExited(status: process.terminationStatus, output: ["scripts/test-deps \(arguments.joined(separator: " ")) failed"])
+        // posix_spawn + waitpid: Foundation's Process.waitUntilExit can miss the exit of a
+        // script whose daemons (postgres, redis) outlive it.
+        let argv = ([script.path] + arguments).map { strdup($0) } + [nil]
+        defer { argv.forEach { free($0) } }
+        var pid: pid_t = 0
+        guard posix_spawn(&pid, script.path, nil, nil, argv, environ) == 0 else {
+            throw ProcessExited(status: -1, output: ["cannot run \(script.path)"])
+        }
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
+        let exitCode = (status >> 8) & 0xFF
+        guard status & 0x7F == 0, exitCode == 0 else {
+            throw ProcessExited(status: exitCode, output: ["scripts/test-deps \(arguments.joined(separator: " ")) failed"])
         }
     }
 }
