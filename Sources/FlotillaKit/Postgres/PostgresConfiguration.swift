@@ -10,6 +10,7 @@ import CLibPQ
 /// | `DB_POOL_ACQUIRE_TIMEOUT_SECONDS` | `5` | wait for a free connection before 503 `database_unavailable` |
 /// | `DB_STATEMENT_TIMEOUT_SECONDS` | `10` | server-side statement timeout (0 disables) |
 /// | `DB_IDLE_VALIDATION_SECONDS` | `30` | a connection idle longer is checked before reuse |
+/// | `DB_SCHEMA` | the service name | the schema the service owns (first on `search_path`) |
 public struct PostgresConfiguration: Sendable {
     /// The libpq connection URL (contains the password: never log it; see ``redactedURL``).
     public var url: String
@@ -20,6 +21,8 @@ public struct PostgresConfiguration: Sendable {
     public var acquireTimeout: Duration
     public var statementTimeout: Duration?
     public var idleValidationInterval: Duration
+    /// The schema the service owns; unqualified names resolve there first.
+    public var schema: String
     /// Longest time a connection attempt may take.
     public var connectTimeoutSeconds: Int = 5
     /// Backoff between failed connection attempts: doubles from the first to the cap.
@@ -33,6 +36,7 @@ public struct PostgresConfiguration: Sendable {
         self.acquireTimeout = .seconds(5)
         self.statementTimeout = .seconds(10)
         self.idleValidationInterval = .seconds(30)
+        self.schema = "public"
     }
 
     /// Read the settings, recording invalid ones in `environment`.
@@ -50,6 +54,30 @@ public struct PostgresConfiguration: Sendable {
         let statement = environment.seconds("DB_STATEMENT_TIMEOUT_SECONDS", default: .seconds(10), in: 0...3600)
         statementTimeout = statement == .zero ? nil : statement
         idleValidationInterval = environment.seconds("DB_IDLE_VALIDATION_SECONDS", default: idleValidationInterval, in: 0...3600)
+        schema = environment.string("DB_SCHEMA", default: Self.schemaName(for: applicationName))
+        if !Self.isValidIdentifier(schema) {
+            environment.record("DB_SCHEMA", schema, "a lower-case SQL identifier (letters, digits, _; at most 63 characters)")
+        }
+    }
+
+    /// The schema name derived from a service name (`flotilla-kit-demo` → `flotilla_kit_demo`).
+    public static func schemaName(for service: String) -> String {
+        String(service.lowercased().map { $0.isLetter || $0.isNumber ? $0 : "_" })
+    }
+
+    /// Whether `name` can be used unquoted in SQL: `[a-z_][a-z0-9_]*`, at most 63 bytes.
+    public static func isValidIdentifier(_ name: String) -> Bool {
+        guard let first = name.utf8.first, name.utf8.count <= 63 else { return false }
+        let lower = UInt8(ascii: "a")...UInt8(ascii: "z")
+        let digit = UInt8(ascii: "0")...UInt8(ascii: "9")
+        let underscore = UInt8(ascii: "_")
+        return (lower.contains(first) || first == underscore)
+            && name.utf8.allSatisfy { lower.contains($0) || digit.contains($0) || $0 == underscore }
+    }
+
+    /// `search_path` for the service's sessions.
+    var searchPath: String {
+        schema == "public" ? "public" : "\(schema), public"
     }
 
     /// libpq's complaint about `url`, or nil when it parses.

@@ -24,8 +24,8 @@ final class PostgresConnection: @unchecked Sendable {
         PQfinish(handle)
     }
 
-    /// Open a connection (blocking) and prepare the session: UTC timestamps and the
-    /// pool's statement timeout.
+    /// Open a connection (blocking) and prepare the session: UTC timestamps, the pool's
+    /// statement timeout, and the service's schema first on the search path.
     static func connect(_ configuration: PostgresConfiguration) throws(PostgresError) -> PostgresConnection {
         let keywords = configuration.connectionKeywords
         var cKeys: [UnsafeMutablePointer<CChar>?] = keywords.map { strdup($0.0) }
@@ -53,9 +53,10 @@ final class PostgresConnection: @unchecked Sendable {
         }
         let connection = PostgresConnection(handle: handle)
         let timeout = configuration.statementTimeout.map { "\($0.components.seconds * 1000 + $0.components.attoseconds / 1_000_000_000_000_000)" } ?? "0"
-        _ = try connection.execute("SELECT set_config('TimeZone', 'UTC', false), set_config('statement_timeout', $1, false)", [
-            PostgresParameter(type: PostgresType.text, text: timeout)
-        ])
+        _ = try connection.execute(
+            "SELECT set_config('TimeZone', 'UTC', false), set_config('statement_timeout', $1, false), set_config('search_path', $2, false)",
+            [PostgresParameter(type: PostgresType.text, text: timeout), PostgresParameter(type: PostgresType.text, text: configuration.searchPath)]
+        )
         return connection
     }
 
@@ -86,6 +87,21 @@ final class PostgresConnection: @unchecked Sendable {
         switch PQresultStatus(result) {
         case PGRES_TUPLES_OK, PGRES_COMMAND_OK, PGRES_EMPTY_QUERY:
             return Self.copy(result)
+        default:
+            throw error(from: result)
+        }
+    }
+
+    /// Run a script of several statements with the simple-query protocol (no parameters;
+    /// for migration files only).
+    func executeScript(_ sql: String) throws(PostgresError) {
+        guard let result = PQexec(handle, sql) else {
+            throw PostgresError(isOpen ? .server : .connectionLost, message: String(cString: PQerrorMessage(handle)).trimmingWhitespace().description)
+        }
+        defer { PQclear(result) }
+        switch PQresultStatus(result) {
+        case PGRES_TUPLES_OK, PGRES_COMMAND_OK, PGRES_EMPTY_QUERY:
+            return
         default:
             throw error(from: result)
         }

@@ -46,6 +46,18 @@ public struct PostgresSession: Sendable {
     }
 }
 
+extension PostgresSession {
+    /// Run a multi-statement script (simple-query protocol, no parameters): for migrations.
+    func executeScript(_ sql: String) async throws {
+        let connection = self.connection
+        try await withTaskCancellationHandler {
+            try await pool.executor.run { try connection.executeScript(sql) }
+        } onCancel: {
+            connection.requestCancel()
+        }
+    }
+}
+
 /// Transaction isolation levels.
 public enum PostgresIsolationLevel: String, Sendable {
     case readCommitted = "READ COMMITTED"
