@@ -1,5 +1,6 @@
 import FlotillaKit
 import Hummingbird
+import ServiceLifecycle
 
 /// An application built the way every service builds its own, with test routes and
 /// checks added and logs captured, for exercising the kit in-process or live.
@@ -20,16 +21,32 @@ public struct KitTestApplication: Sendable {
         checks: [any HealthCheck] = [],
         routes: (Router<FlotillaRequestContext>) -> Void = { _ in }
     ) {
+        self.init(configure: configure, checks: checks) { _, router in
+            routes(router)
+            return []
+        }
+    }
+
+    /// - Parameters:
+    ///   - configure: adjusts the test configuration.
+    ///   - checks: extra health checks to register.
+    ///   - build: adds routes and returns the services (pools, ...) the application runs,
+    ///     as a service's `buildApplication` does.
+    public init(
+        configure: (inout ServiceConfiguration) -> Void = { _ in },
+        checks: [any HealthCheck] = [],
+        build: (ServiceRuntime, Router<FlotillaRequestContext>) -> [any Service]
+    ) {
         let logs = LogCapture()
         var configuration = ServiceConfiguration.testing(logs: logs)
         configure(&configuration)
         let runtime = ServiceRuntime(configuration: configuration)
         for check in checks { runtime.healthChecks.register(check) }
         let router = runtime.makeRouter()
-        routes(router)
+        let services = build(runtime, router)
         self.logs = logs
         self.runtime = runtime
-        self.application = runtime.makeApplication(router: router)
+        self.application = runtime.makeApplication(router: router, services: services)
     }
 }
 

@@ -11,6 +11,7 @@ import CLibPQ
 /// | `DB_STATEMENT_TIMEOUT_SECONDS` | `10` | server-side statement timeout (0 disables) |
 /// | `DB_IDLE_VALIDATION_SECONDS` | `30` | a connection idle longer is checked before reuse |
 /// | `DB_SCHEMA` | the service name | the schema the service owns (first on `search_path`) |
+/// | `MIGRATE_ON_START` | `true` | apply pending migrations before serving (off in clusters, where a Job runs `<service> migrate`) |
 public struct PostgresConfiguration: Sendable {
     /// The libpq connection URL (contains the password: never log it; see ``redactedURL``).
     public var url: String
@@ -23,6 +24,8 @@ public struct PostgresConfiguration: Sendable {
     public var idleValidationInterval: Duration
     /// The schema the service owns; unqualified names resolve there first.
     public var schema: String
+    /// Apply pending migrations before the server starts.
+    public var migrateOnStart: Bool = true
     /// Longest time a connection attempt may take.
     public var connectTimeoutSeconds: Int = 5
     /// Backoff between failed connection attempts: doubles from the first to the cap.
@@ -54,6 +57,7 @@ public struct PostgresConfiguration: Sendable {
         let statement = environment.seconds("DB_STATEMENT_TIMEOUT_SECONDS", default: .seconds(10), in: 0...3600)
         statementTimeout = statement == .zero ? nil : statement
         idleValidationInterval = environment.seconds("DB_IDLE_VALIDATION_SECONDS", default: idleValidationInterval, in: 0...3600)
+        migrateOnStart = environment.boolean("MIGRATE_ON_START", default: migrateOnStart)
         schema = environment.string("DB_SCHEMA", default: Self.schemaName(for: applicationName))
         if !Self.isValidIdentifier(schema) {
             environment.record("DB_SCHEMA", schema, "a lower-case SQL identifier (letters, digits, _; at most 63 characters)")

@@ -1,3 +1,4 @@
+import Logging
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -11,6 +12,7 @@ import Darwin
 /// - `<service>` or `<service> serve`: run until SIGTERM;
 /// - `<service> healthcheck [--url http://127.0.0.1:PORT/ready] [--timeout SECONDS]`: exit 0
 ///   when the URL answers 2xx, 1 otherwise (for container `HEALTHCHECK`s);
+/// - `<service> migrate`: apply pending migrations to the service's schema and exit;
 /// - `<service> --version`, `<service> --help`.
 ///
 /// Invalid configuration exits with status 78 (`EX_CONFIG`) and names every bad variable.
@@ -22,9 +24,11 @@ public enum ServiceCommand {
     ///
     /// - Parameters:
     ///   - identity: the binary's name, version and default port.
+    ///   - migrations: the service's schema migrations, if it has a database.
     ///   - build: reads the service's configuration from the environment and builds its app.
     public static func main(
         identity: ServiceIdentity,
+        migrations: [Migration] = [],
         arguments: [String] = CommandLine.arguments,
         build: @Sendable (inout EnvironmentReader) async throws -> FlotillaApplication
     ) async -> Never {
@@ -32,6 +36,8 @@ public enum ServiceCommand {
         switch arguments.first {
         case nil, "serve":
             exit(await serve(build: build))
+        case "migrate":
+            exit(await migrate(identity: identity, migrations: migrations, environment: EnvironmentReader()))
         case "healthcheck":
             exit(healthcheck(identity: identity, arguments: Array(arguments.dropFirst())))
         case "--version", "version":
@@ -57,6 +63,34 @@ public enum ServiceCommand {
             return configurationErrorStatus
         } catch {
             printError("fatal: \(error)")
+            return 1
+        }
+    }
+
+    /// `<service> migrate`: exit 0 when the schema is up to date afterwards.
+    public static func migrate(identity: ServiceIdentity, migrations: [Migration], environment: EnvironmentReader) async -> Int32 {
+        var environment = environment
+        let service = ServiceConfiguration(identity: identity, environment: &environment)
+        var database = PostgresConfiguration(environment: &environment, applicationName: identity.name)
+        do {
+            try environment.validate()
+        } catch {
+            printError("\(error)")
+            return configurationErrorStatus
+        }
+        database.minConnections = 0
+        database.maxConnections = 1
+        database.statementTimeout = nil
+        let logger = Logger(configuration: service)
+        let pool = PostgresPool(configuration: database, metrics: MetricsRegistry(service: identity.name, version: identity.version), logger: logger)
+        do {
+            let applied = try await Migrator(schema: database.schema, migrations: migrations).migrate(on: pool, logger: logger)
+            logger.info("migrations up to date", metadata: ["schema": "\(database.schema)", "applied_now": "\(applied)"])
+            await pool.close()
+            return 0
+        } catch {
+            logger.error("migration failed", metadata: ["schema": "\(database.schema)", "error.description": "\(error)"])
+            await pool.close()
             return 1
         }
     }
@@ -89,6 +123,7 @@ public enum ServiceCommand {
         usage: \(identity.name) [serve]              run the service (configured by environment variables)
                \(identity.name) healthcheck [--url URL] [--timeout SECONDS]
                                       exit 0 if URL (default http://127.0.0.1:$PORT/ready) answers 2xx
+               \(identity.name) migrate             apply pending database migrations and exit
                \(identity.name) --version
         """
     }

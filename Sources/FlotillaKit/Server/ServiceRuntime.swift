@@ -2,6 +2,7 @@ public import Hummingbird
 public import NIOCore
 public import Logging
 public import ServiceLifecycle
+import Synchronization
 
 /// Everything a service shares with the kit while it runs: its configuration, logger,
 /// metrics, health checks and shutdown state. A service's `buildApplication(config)`
@@ -16,6 +17,8 @@ public final class ServiceRuntime: Sendable {
     public let healthChecks: HealthCheckRegistry
     /// Whether shutdown has begun.
     public let lifecycle: LifecycleState
+    /// Work to finish before the server accepts connections (e.g. migrations).
+    private let startupWork = Mutex<[@Sendable () async throws -> Void]>([])
 
     public init(configuration: ServiceConfiguration) {
         self.configuration = configuration
@@ -39,6 +42,11 @@ public final class ServiceRuntime: Sendable {
         return router
     }
 
+    /// Run `work` before the server starts listening; a throw aborts the start.
+    public func beforeServerStarts(_ work: @escaping @Sendable () async throws -> Void) {
+        startupWork.withLock { $0.append(work) }
+    }
+
     /// The application serving `router`, running `services` (pools, consumers, ...) beside
     /// the HTTP server; they start in order and shut down in reverse after the server.
     public func makeApplication(
@@ -47,13 +55,16 @@ public final class ServiceRuntime: Sendable {
         onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
     ) -> FlotillaApplication {
         router.addMethodNotAllowedResponders()
-        let application = Application(
+        var application = Application(
             router: router,
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: configuration.identity.name),
             services: services,
             onServerRunning: onServerRunning,
             logger: logger
         )
+        for work in startupWork.withLock({ $0 }) {
+            application.beforeServerStarts(perform: work)
+        }
         return FlotillaApplication(application: application, runtime: self)
     }
 }
