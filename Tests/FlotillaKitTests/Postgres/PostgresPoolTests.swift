@@ -108,7 +108,7 @@ struct PostgresPoolTests {
         try server.restart()
         // The idle connection died with the old server; it is validated, dropped and replaced.
         #expect(try await pool.query("SELECT 2 AS two").rows[0].decode("two", as: Int.self) == 2)
-        #expect(logs.allLines.contains { $0.contains("dropping a dead idle database connection") })
+        #expect(logs.allLines.contains { $0.contains("dropping a dead idle connection") })
     }
 
     @Test func keepsMinimumConnectionsAndClosesOnShutdown() async throws {

@@ -1,28 +1,43 @@
+/// A connection a ``ConnectionPool`` can hold.
+protocol PooledConnection: AnyObject, Sendable {
+    /// When the connection was last returned to the pool.
+    var lastReleased: ContinuousClock.Instant { get set }
+    /// Whether it can be handed to the next borrower (open, no transaction left open, ...).
+    var isReusable: Bool { get }
+}
+
+/// Why a pool could not hand out a connection.
+enum ConnectionPoolFailure: Sendable {
+    case exhausted(waited: Duration)
+    case closed
+    case backedOff
+}
+
 /// The pool's bookkeeping, kept apart from I/O: every method is a decision taken under the
 /// pool's lock, returning what the caller must do once the lock is released.
-struct PostgresPoolState {
+struct ConnectionPoolState<Connection: PooledConnection> {
     struct Waiter {
         let id: UInt64
-        let continuation: CheckedContinuation<PostgresConnection, any Error>
+        let continuation: CheckedContinuation<Connection, any Error>
     }
 
     /// What `acquire` must do next.
     enum AcquireAction {
-        case use(PostgresConnection)
+        case use(Connection)
         case connect
         case wait
-        case fail(PostgresError)
+        case fail(ConnectionPoolFailure)
     }
 
     /// What `release` must do next.
     enum ReleaseAction {
         case none
-        case handOver(PostgresConnection, to: Waiter)
+        case handOver(Connection, to: Waiter)
         case connect(for: Waiter)
     }
 
     let maxConnections: Int
-    private(set) var idle: [PostgresConnection] = []
+    private(set) var idle: [Connection] = []
     /// Connections open or being opened.
     private(set) var open = 0
     private(set) var waiters: [Waiter] = []
@@ -36,7 +51,7 @@ struct PostgresPoolState {
     var inUse: Int { open - idle.count }
 
     mutating func acquire() -> AcquireAction {
-        if closed { return .fail(PostgresError(.poolClosed, message: "the pool has been shut down")) }
+        if closed { return .fail(.closed) }
         if let connection = idle.popLast() { return .use(connection) }
         if open < maxConnections {
             open += 1
@@ -61,7 +76,7 @@ struct PostgresPoolState {
     }
 
     /// A borrower is done with `connection`; `reusable` says whether it is clean and open.
-    mutating func release(_ connection: PostgresConnection, reusable: Bool) -> ReleaseAction {
+    mutating func release(_ connection: Connection, reusable: Bool) -> ReleaseAction {
         guard reusable, !closed else {
             open -= 1
             return replaceForWaiter()
@@ -88,12 +103,12 @@ struct PostgresPoolState {
     }
 
     /// A warm-up connection arrived: give it to a waiter or keep it idle.
-    mutating func add(_ connection: PostgresConnection) -> ReleaseAction {
+    mutating func add(_ connection: Connection) -> ReleaseAction {
         release(connection, reusable: true)
     }
 
     /// Close the pool: idle connections and waiters are handed back for the caller to close and fail.
-    mutating func close() -> (idle: [PostgresConnection], waiters: [Waiter]) {
+    mutating func close() -> (idle: [Connection], waiters: [Waiter]) {
         closed = true
         let drained = (idle, waiters)
         open -= idle.count
