@@ -1,3 +1,6 @@
+// `struct timeval` is attributed to the first Clang module that includes <sys/time.h>,
+// which in this target is CHiredis; importing it makes the type visible here.
+import CHiredis
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -76,7 +79,8 @@ public struct HealthcheckProbe: Sendable {
             throw .unreachable("cannot resolve \(host)")
         }
         defer { freeaddrinfo(results) }
-        var timeout = timeval(tv_sec: timeoutSeconds, tv_usec: 0)
+        var timeout = timeval()
+        timeout.tv_sec = timeoutSeconds
         var address: UnsafeMutablePointer<addrinfo>? = first
         while let candidate = address {
             let fd = socket(candidate.pointee.ai_family, candidate.pointee.ai_socktype, candidate.pointee.ai_protocol)

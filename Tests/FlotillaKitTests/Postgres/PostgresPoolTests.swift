@@ -28,13 +28,17 @@ struct PostgresPoolTests {
     }
 
     @Test func exhaustionFailsAtTheDeadlineWith503() async throws {
-        let pool = try TestDatabase.makePool {
+        let metrics = MetricsRegistry(service: "pool-test", version: "1")
+        let pool = try TestDatabase.makePool(metrics: metrics) {
             $0.maxConnections = 2
             $0.acquireTimeout = .milliseconds(300)
         }
         defer { Task { await pool.close() } }
-        let holders = (0..<2).map { _ in Task { try await pool.query("SELECT pg_sleep(2)") } }
-        try await Task.sleep(for: .milliseconds(200))
+        let holders = (0..<2).map { _ in Task { try await pool.query("SELECT pg_sleep(3)") } }
+        let busy = ContinuousClock.now + .seconds(5)
+        while !metrics.exposition().contains(#"db_pool_connections{state="in_use"} 2"#), ContinuousClock.now < busy {
+            try await Task.sleep(for: .milliseconds(20))
+        }
         let started = ContinuousClock.now
         let error = await #expect(throws: PostgresError.self) { try await pool.query("SELECT 1") }
         let waited = ContinuousClock.now - started
@@ -74,7 +78,10 @@ struct PostgresPoolTests {
         defer { Task { await pool.close() } }
         let marker = "cancel_\(Int.random(in: 1...1_000_000))"
         let work = Task { try await pool.query("SELECT pg_sleep(10) AS \(marker)") }
-        try await Task.sleep(for: .milliseconds(300))
+        let deadline = ContinuousClock.now + .seconds(5)
+        while try await !isRunning(marker, pool), ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(50))
+        }
         #expect(try await isRunning(marker, pool))
         let started = ContinuousClock.now
         work.cancel()

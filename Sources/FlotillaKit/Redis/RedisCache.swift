@@ -1,0 +1,83 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+import Logging
+import Prometheus
+
+/// Cache-aside over Redis with JSON values and a TTL.
+///
+/// Redis being down or slow is a miss, never an error: the loader runs, the answer is
+/// served, and the failure is counted (`cache_requests_total{result="error"}`) and logged.
+public struct RedisCache: Sendable {
+    /// A value and whether it came from the cache.
+    public struct Lookup<Value: Sendable>: Sendable {
+        public let value: Value?
+        public let cached: Bool
+    }
+
+    let client: RedisClient
+    /// Prefix of every key, e.g. `catalog:product:`.
+    public let prefix: String
+    /// Default time to live.
+    public let ttl: Duration
+    private let hits: Counter
+    private let misses: Counter
+    private let errors: Counter
+    private let logger: Logger
+
+    public init(client: RedisClient, name: String, prefix: String, ttl: Duration, metrics: MetricsRegistry, logger: Logger) {
+        self.client = client
+        self.prefix = prefix
+        self.ttl = ttl
+        self.logger = logger
+        let requests = MetricNameDescriptor.named("cache_requests_total", help: "Cache lookups, by cache and result (hit, miss, error).")
+        hits = metrics.prometheus.makeCounter(descriptor: requests, labels: [("cache", name), ("result", "hit")])
+        misses = metrics.prometheus.makeCounter(descriptor: requests, labels: [("cache", name), ("result", "miss")])
+        errors = metrics.prometheus.makeCounter(descriptor: requests, labels: [("cache", name), ("result", "error")])
+    }
+
+    /// The cached value for `key`, or `load()`'s result (stored for `ttl` unless nil).
+    public func value<Value: Codable & Sendable>(
+        for key: String,
+        as type: Value.Type = Value.self,
+        ttl: Duration? = nil,
+        load: () async throws -> Value?
+    ) async throws -> Lookup<Value> {
+        let redisKey = prefix + key
+        do {
+            let reply = try await client.send("GET", redisKey)
+            if case .bulk(let bytes) = reply, let value = try? JSONDecoder().decode(Value.self, from: Data(bytes)) {
+                hits.increment()
+                return Lookup(value: value, cached: true)
+            }
+            misses.increment()
+        } catch {
+            errors.increment()
+            logger.warning("cache read failed; serving from the source", metadata: ["key": "\(redisKey)", "error.description": "\(error)"])
+        }
+        let value = try await load()
+        if let value, let encoded = try? JSONEncoder().encode(value) {
+            let milliseconds = Int((ttl ?? self.ttl).roundedMilliseconds)
+            do {
+                try await client.send("SET", redisKey, Array(encoded), "PX", max(milliseconds, 1))
+            } catch {
+                errors.increment()
+                logger.warning("cache write failed", metadata: ["key": "\(redisKey)", "error.description": "\(error)"])
+            }
+        }
+        return Lookup(value: value, cached: false)
+    }
+
+    /// Drop `key` from the cache (after the source changed). Failures are logged, not thrown:
+    /// the TTL bounds how long a stale entry can live.
+    public func invalidate(_ key: String) async {
+        do {
+            try await client.send("DEL", prefix + key)
+        } catch {
+            errors.increment()
+            logger.warning("cache invalidation failed", metadata: ["key": "\(prefix + key)", "error.description": "\(error)"])
+        }
+    }
+}

@@ -1,0 +1,69 @@
+import FlotillaKit
+import Foundation
+import Logging
+
+/// The Redis server started by `scripts/test-deps` for this test run.
+public enum TestRedis {
+    /// `FLOTILLA_TEST_REDIS_URL`, or an error telling how to run the suite.
+    public static func url() throws -> String {
+        guard let url = ProcessInfo.processInfo.environment["FLOTILLA_TEST_REDIS_URL"], !url.isEmpty else {
+            throw MissingTestDependency(variable: "FLOTILLA_TEST_REDIS_URL")
+        }
+        return url
+    }
+
+    /// A client for `url` (the test server by default); `configure` adjusts its settings.
+    public static func makeClient(
+        url: String? = nil,
+        metrics: MetricsRegistry = MetricsRegistry(service: "test", version: "0"),
+        configure: (inout RedisConfiguration) -> Void = { _ in }
+    ) throws -> RedisClient {
+        guard var configuration = RedisConfiguration(url: try url ?? self.url()) else {
+            throw MissingTestDependency(variable: "a valid redis:// URL")
+        }
+        configure(&configuration)
+        return RedisClient(configuration: configuration, metrics: metrics, logger: Logger(configuration: .testing()))
+    }
+
+    /// A key no other test uses.
+    public static func uniqueKey(_ name: String) -> String {
+        "test:\(name):\(UUID().uuidString)"
+    }
+}
+
+/// A Redis server of a test's own, for tests that stop it.
+public final class PrivateRedis: Sendable {
+    public let port: Int
+    private let pid: pid_t
+
+    /// Start `redis-server` on a free loopback port and wait until it answers.
+    public init() async throws {
+        port = try FreePort.allocate()
+        let arguments = ["redis-server", "--bind", "127.0.0.1", "--port", String(port), "--save", "", "--appendonly", "no", "--loglevel", "warning"]
+        let argv = arguments.map { strdup($0) } + [nil]
+        defer { argv.forEach { free($0) } }
+        var pid: pid_t = 0
+        guard posix_spawnp(&pid, "redis-server", nil, nil, argv, environ) == 0 else {
+            throw ToolMissing(tool: "redis-server", hint: "scripts/test-deps install")
+        }
+        self.pid = pid
+        let deadline = ContinuousClock.now + .seconds(10)
+        while ContinuousClock.now < deadline {
+            if let client = try? TestRedis.makeClient(url: url), (try? await client.send("PING")) != nil {
+                await client.close()
+                return
+            }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        throw ProcessExited(status: -1, output: ["redis-server did not answer on port \(port)"])
+    }
+
+    public var url: String { "redis://127.0.0.1:\(port)/0" }
+
+    /// Stop the server (SIGKILL: connections drop as in a crash).
+    public func stop() {
+        kill(pid, SIGKILL)
+        var status: Int32 = 0
+        waitpid(pid, &status, 0)
+    }
+}
