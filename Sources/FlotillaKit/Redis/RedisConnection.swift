@@ -1,4 +1,9 @@
 import CHiredis
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
 
 /// One hiredis connection. Every method blocks, so it is only called on the pool's
 /// dedicated threads by the single borrower holding it.
@@ -57,6 +62,21 @@ final class RedisConnection: PooledConnection, @unchecked Sendable {
         replies.reserveCapacity(commands.count)
         for _ in commands { replies.append(try readReply()) }
         return replies
+    }
+
+    /// Read the next reply pushed by the server (pub/sub messages).
+    func readPushed() throws(RedisError) -> RedisValue {
+        try readReply()
+    }
+
+    /// Wait for replies without a time limit (a subscriber connection idles between messages).
+    func waitWithoutTimeout() {
+        redisSetTimeout(context, timeval())
+    }
+
+    /// Shut the socket down so a read blocked on another thread returns at once.
+    func shutdownSocket() {
+        _ = shutdown(context.pointee.fd, Int32(SHUT_RDWR))
     }
 
     private func append(_ arguments: [any RedisArgument]) throws(RedisError) {
