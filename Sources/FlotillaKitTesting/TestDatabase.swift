@@ -6,10 +6,7 @@ import Logging
 public enum TestDatabase {
     /// `FLOTILLA_TEST_DATABASE_URL`, or an error telling how to run the suite.
     public static func url() throws -> String {
-        guard let url = ProcessInfo.processInfo.environment["FLOTILLA_TEST_DATABASE_URL"], !url.isEmpty else {
-            throw MissingTestDependency(variable: "FLOTILLA_TEST_DATABASE_URL")
-        }
-        return url
+        try MissingTestDependency.require("FLOTILLA_TEST_DATABASE_URL")
     }
 
     /// A pool on the test server; `configure` adjusts its settings.
@@ -85,4 +82,12 @@ public final class PrivatePostgres: Sendable {
 public struct MissingTestDependency: Error, CustomStringConvertible {
     public let variable: String
     public var description: String { "\(variable) is not set: run the suite with scripts/test, which starts PostgreSQL and Redis" }
+
+    /// The value of `variable`, which `scripts/test-deps start` exports.
+    static func require(_ variable: String) throws -> String {
+        guard let value = ProcessInfo.processInfo.environment[variable], !value.isEmpty else {
+            throw MissingTestDependency(variable: variable)
+        }
+        return value
+    }
 }

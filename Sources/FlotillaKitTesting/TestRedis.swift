@@ -6,10 +6,7 @@ import Logging
 public enum TestRedis {
     /// `FLOTILLA_TEST_REDIS_URL`, or an error telling how to run the suite.
     public static func url() throws -> String {
-        guard let url = ProcessInfo.processInfo.environment["FLOTILLA_TEST_REDIS_URL"], !url.isEmpty else {
-            throw MissingTestDependency(variable: "FLOTILLA_TEST_REDIS_URL")
-        }
-        return url
+        try MissingTestDependency.require("FLOTILLA_TEST_REDIS_URL")
     }
 
     /// A client for `url` (the test server by default); `configure` adjusts its settings.

@@ -1,5 +1,6 @@
 import Logging
 import Prometheus
+import ServiceLifecycle
 import Synchronization
 
 /// A bounded pool of blocking C-library connections (libpq, hiredis) with an async API.
@@ -81,6 +82,18 @@ final class ConnectionPool<Connection: PooledConnection>: Sendable {
 
     func release(_ connection: Connection) {
         perform(state.withLock { $0.release(connection, reusable: connection.isReusable) })
+    }
+
+    /// Keep `minConnections` open until graceful shutdown (or cancellation), then close:
+    /// the body of the library pools' `Service.run()`.
+    func runUntilShutdown() async {
+        await withGracefulShutdownHandler {
+            while !Task.isCancelled && !Task.isShuttingDownGracefully {
+                await warmUp()
+                try? await Task.sleep(for: .milliseconds(250))
+            }
+        } onGracefulShutdown: {}
+        await close()
     }
 
     /// Open connections until `minConnections` are open (or one attempt fails).

@@ -60,13 +60,8 @@ public final class PostgresPool: Service, Sendable {
     /// Keep `minConnections` open until shutdown, then close every connection.
     public func run() async throws {
         logger.info("database pool starting", metadata: ["database": "\(configuration.redactedURL)", "max": "\(configuration.maxConnections)"])
-        await withGracefulShutdownHandler {
-            while !Task.isCancelled && !Task.isShuttingDownGracefully {
-                await connections.warmUp()
-                try? await Task.sleep(for: .milliseconds(250))
-            }
-        } onGracefulShutdown: {}
-        await close()
+        await connections.runUntilShutdown()
+        logger.info("database pool closed")
     }
 
     /// Close the pool: idle connections now, borrowed ones when they come back.

@@ -71,13 +71,7 @@ public final class RedisClient: Service, Sendable {
 
     /// Keep `minConnections` open until shutdown, then close every connection.
     public func run() async throws {
-        await withGracefulShutdownHandler {
-            while !Task.isCancelled && !Task.isShuttingDownGracefully {
-                await connections.warmUp()
-                try? await Task.sleep(for: .milliseconds(250))
-            }
-        } onGracefulShutdown: {}
-        await close()
+        await connections.runUntilShutdown()
     }
 
     /// Close the pool.
