@@ -13,6 +13,7 @@ let package = Package(
         .library(name: "FlotillaKit", targets: ["FlotillaKit"]),
         .library(name: "FlotillaKitTesting", targets: ["FlotillaKitTesting"]),
         .executable(name: "flotilla-kit-demo", targets: ["FlotillaKitDemo"]),
+        .executable(name: "flotilla", targets: ["Flotilla"]),
     ],
     dependencies: [
         // `traits: []` keeps full Foundation (and ICU) out of service binaries.
@@ -22,6 +23,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
     ],
     targets: [
@@ -70,6 +72,15 @@ let package = Package(
             dependencies: [
                 "FlotillaKit",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "Flotilla",
+            dependencies: [
+                "FlotillaKit",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings

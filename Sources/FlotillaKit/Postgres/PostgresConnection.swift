@@ -51,6 +51,8 @@ final class PostgresConnection: PooledConnection, @unchecked Sendable {
             PQfinish(handle)
             throw PostgresError(.connectionFailed, message: String(message))
         }
+        // Notices ("relation already exists, skipping") would go to stderr; drop them.
+        PQsetNoticeProcessor(handle, { _, _ in }, nil)
         let connection = PostgresConnection(handle: handle)
         let timeout = configuration.statementTimeout.map { "\($0.components.seconds * 1000 + $0.components.attoseconds / 1_000_000_000_000_000)" } ?? "0"
         _ = try connection.execute(

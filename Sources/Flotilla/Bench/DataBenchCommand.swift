@@ -1,0 +1,109 @@
+import ArgumentParser
+import FlotillaKit
+import Foundation
+import Logging
+
+/// `flotilla bench data`: round-trip latency and throughput of the kit's PostgreSQL pool
+/// and Redis client, beside `pgbench` and `redis-benchmark` against the same servers, at
+/// each caller count. Prints one table with the ratios.
+struct DataBenchCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "data",
+        abstract: "Benchmark the PostgreSQL pool and Redis client against pgbench and redis-benchmark."
+    )
+
+    @Option(help: "PostgreSQL URL (default: $FLOTILLA_TEST_DATABASE_URL or $DATABASE_URL).")
+    var databaseURL: String?
+
+    @Option(help: "Redis URL (default: $FLOTILLA_TEST_REDIS_URL or $REDIS_URL).")
+    var redisURL: String?
+
+    @Option(help: "Seconds each measurement runs (bounded: 1-60).")
+    var seconds: Int = 5
+
+    @Option(help: "Concurrent callers to measure at, comma-separated.")
+    var callers: String = "1,32"
+
+    func run() async throws {
+        let environment = ProcessInfo.processInfo.environment
+        guard let databaseURL = databaseURL ?? environment["FLOTILLA_TEST_DATABASE_URL"] ?? environment["DATABASE_URL"],
+            let redisURL = redisURL ?? environment["FLOTILLA_TEST_REDIS_URL"] ?? environment["REDIS_URL"],
+            var redisConfiguration = RedisConfiguration(url: redisURL)
+        else { throw ValidationError("set --database-url and --redis-url (or the FLOTILLA_TEST_* variables)") }
+        let levels = callers.split(separator: ",").compactMap { Int($0) }.filter { (1...256).contains($0) }
+        guard !levels.isEmpty, (1...60).contains(seconds) else { throw ValidationError("--callers takes 1-256 each; --seconds 1-60") }
+
+        var logging = ServiceConfiguration(identity: ServiceIdentity(name: "flotilla-bench", version: "0", defaultPort: 0))
+        logging.logLevel = .warning
+        let logger = Logger(configuration: logging)
+        let metrics = MetricsRegistry(service: "flotilla-bench", version: "0")
+        var database = PostgresConfiguration(url: databaseURL, applicationName: "flotilla-bench")
+        database.maxConnections = levels.max()!
+        database.minConnections = 0
+        let pool = PostgresPool(configuration: database, metrics: metrics, logger: logger)
+        redisConfiguration.maxConnections = levels.max()!
+        let redis = RedisClient(configuration: redisConfiguration, metrics: metrics, logger: logger)
+
+        try await pool.query("CREATE SCHEMA IF NOT EXISTS flotilla_bench")
+        try await pool.query("CREATE TABLE IF NOT EXISTS flotilla_bench.rows (id bigserial PRIMARY KEY, v int NOT NULL)")
+        try await redis.send("SET", "flotilla:bench:key", String(repeating: "v", count: 32))
+
+        let duration = Duration.seconds(seconds)
+        var rows = [BenchRow]()
+        for level in levels {
+            let select = try await measure(callers: level, for: duration) { _ in _ = try await pool.query("SELECT 1") }
+            let selectReference = try ReferenceTools.pgbench(url: databaseURL, script: "SELECT 1;\n", clients: level, seconds: seconds)
+            rows.append(BenchRow(operation: "postgres SELECT 1", callers: level, flotilla: select, seconds: seconds, reference: selectReference, referenceName: "pgbench"))
+
+            let insert = try await measure(callers: level, for: duration) { n in
+                _ = try await pool.query("INSERT INTO flotilla_bench.rows (v) VALUES ($1)", [n])
+            }
+            let insertReference = try ReferenceTools.pgbench(
+                url: databaseURL, script: "\\set n random(1, 1000000)\nINSERT INTO flotilla_bench.rows (v) VALUES (:n);\n", clients: level, seconds: seconds)
+            rows.append(BenchRow(operation: "postgres single-row INSERT", callers: level, flotilla: insert, seconds: seconds, reference: insertReference, referenceName: "pgbench"))
+
+            for test in ["get", "set"] {
+                let measured = try await measure(callers: level, for: duration) { _ in
+                    if test == "get" {
+                        _ = try await redis.send("GET", "flotilla:bench:key")
+                    } else {
+                        _ = try await redis.send("SET", "flotilla:bench:key", "value")
+                    }
+                }
+                let reference = try ReferenceTools.redisBenchmark(
+                    host: redisConfiguration.host, port: redisConfiguration.port, password: redisConfiguration.password,
+                    test: test, clients: level, requests: max(1000, min(measured.count * 2, 2_000_000)))
+                rows.append(BenchRow(operation: "redis \(test.uppercased())", callers: level, flotilla: measured, seconds: seconds, reference: reference, referenceName: "redis-benchmark"))
+            }
+        }
+        try await pool.query("DROP SCHEMA flotilla_bench CASCADE")
+        await pool.close()
+        await redis.close()
+        print(BenchRow.table(rows))
+    }
+
+    /// Run `operation` from `callers` concurrent loops for `duration` (after a short warm-up).
+    private func measure(callers: Int, for duration: Duration, _ operation: @escaping @Sendable (Int) async throws -> Void) async throws -> LatencyRecorder {
+        let warmUpEnd = ContinuousClock.now + .milliseconds(500)
+        while ContinuousClock.now < warmUpEnd { try await operation(0) }
+        let end = ContinuousClock.now + duration
+        return try await withThrowingTaskGroup(of: LatencyRecorder.self) { group in
+            for caller in 0..<callers {
+                group.addTask {
+                    var recorder = LatencyRecorder()
+                    var n = caller
+                    while ContinuousClock.now < end {
+                        let started = ContinuousClock.now
+                        try await operation(n)
+                        recorder.record(.now - started)
+                        n += callers
+                    }
+                    return recorder
+                }
+            }
+            var all = LatencyRecorder()
+            for try await recorder in group { all.merge(recorder) }
+            return all
+        }
+    }
+}

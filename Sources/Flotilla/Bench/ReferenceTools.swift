@@ -1,0 +1,53 @@
+import Foundation
+
+/// Runs `pgbench` and `redis-benchmark` against the same servers and reads their figures.
+enum ReferenceTools {
+    struct Figures {
+        let operationsPerSecond: Double
+        let averageMilliseconds: Double
+    }
+
+    /// `pgbench` with a one-statement `script` for `seconds` at `clients` connections.
+    static func pgbench(url: String, script: String, clients: Int, seconds: Int) throws -> Figures {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("flotilla-bench-\(UUID().uuidString).sql")
+        try script.write(to: file, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(at: file) }
+        let output = try run("pgbench", ["-n", "-M", "extended", "-f", file.path, "-c", String(clients), "-j", String(min(clients, 2)), "-T", String(seconds), url])
+        guard let tps = number(after: "tps = ", in: output), let latency = number(after: "latency average = ", in: output) else {
+            throw BenchFailure("could not read pgbench output:\n\(output)")
+        }
+        return Figures(operationsPerSecond: tps, averageMilliseconds: latency)
+    }
+
+    /// `redis-benchmark -t test` with `clients` connections and `requests` requests.
+    static func redisBenchmark(host: String, port: Int, password: String?, test: String, clients: Int, requests: Int) throws -> Figures {
+        var arguments = ["-h", host, "-p", String(port), "-c", String(clients), "-n", String(requests), "-t", test, "--csv"]
+        if let password { arguments += ["-a", password] }
+        let output = try run("redis-benchmark", arguments)
+        // "test","rps","avg_latency_ms",...  then  "GET","98039.22","0.287",...
+        guard let line = output.split(separator: "\n").first(where: { $0.hasPrefix("\"\(test.uppercased())") }) else {
+            throw BenchFailure("could not read redis-benchmark output:\n\(output)")
+        }
+        let fields = line.split(separator: ",").map { $0.trimmingCharacters(in: CharacterSet(charactersIn: "\"")) }
+        guard fields.count >= 3, let rps = Double(fields[1]), let average = Double(fields[2]) else {
+            throw BenchFailure("unexpected redis-benchmark line: \(line)")
+        }
+        return Figures(operationsPerSecond: rps, averageMilliseconds: average)
+    }
+
+    private static func run(_ tool: String, _ arguments: [String]) throws -> String {
+        let (status, output) = try ChildProcess.run(tool, arguments)
+        guard status == 0 else { throw BenchFailure("\(tool) failed:\n\(output)") }
+        return output
+    }
+
+    private static func number(after prefix: String, in text: String) -> Double? {
+        guard let range = text.range(of: prefix) else { return nil }
+        return Double(text[range.upperBound...].prefix { $0.isNumber || $0 == "." })
+    }
+}
+
+struct BenchFailure: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
