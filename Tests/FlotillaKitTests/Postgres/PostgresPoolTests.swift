@@ -151,3 +151,50 @@ struct PostgresPoolTests {
         #expect(lint.status == 0 && lint.findings.isEmpty, "promtool: \(lint.findings)")
     }
 }
+
+@Suite("PostgreSQL connection settings")
+struct PostgresConnectionSettingsTests {
+    @Test func applicationNameComesFromTheURLOrTheService() async throws {
+        let url = try TestDatabase.url()
+        let named = try TestDatabase.makePool(url: url + "&application_name=from-url")
+        defer { Task { await named.close() } }
+        let fromURL = try await named.query("SELECT current_setting('application_name') AS name").rows[0].decode("name", as: String.self)
+        #expect(fromURL == "from-url")
+        let fallback = try TestDatabase.makePool(url: url)
+        defer { Task { await fallback.close() } }
+        let fromService = try await fallback.query("SELECT current_setting('application_name') AS name").rows[0].decode("name", as: String.self)
+        #expect(fromService == "flotilla-tests")
+    }
+
+    @Test func sslModeFromTheURLIsHonoured() async throws {
+        // The test server has no TLS: requiring it must fail, disabling it must work.
+        let url = try TestDatabase.url().replacingOccurrences(of: "sslmode=disable", with: "sslmode=require")
+        let pool = try TestDatabase.makePool(url: url)
+        defer { Task { await pool.close() } }
+        let error = await #expect(throws: PostgresError.self) { try await pool.query("SELECT 1") }
+        #expect(error?.kind == .connectionFailed)
+        #expect(error?.message.contains("SSL") == true)
+    }
+
+    @Test func sessionsUseTheServiceSchemaAndUTC() async throws {
+        let pool = try TestDatabase.makePool { $0.schema = "svc_schema_test" }
+        defer { Task { await pool.close() } }
+        let row = try await pool.query("SELECT current_setting('search_path') AS path, current_setting('TimeZone') AS zone").rows[0]
+        #expect(try row.decode("path", as: String.self) == "svc_schema_test, public")
+        #expect(try row.decode("zone", as: String.self) == "UTC")
+    }
+
+    @Test func configurationIsValidatedFromTheEnvironment() {
+        var environment = EnvironmentReader([
+            "DATABASE_URL": "postgres://u@h:5432/db?no_such_option=1", "DB_POOL_MIN_CONNECTIONS": "20", "DB_POOL_MAX_CONNECTIONS": "5",
+            "DB_SCHEMA": "Bad-Name",
+        ])
+        _ = PostgresConfiguration(environment: &environment, applicationName: "catalog")
+        #expect(environment.problems.map(\.variable) == ["DATABASE_URL", "DB_POOL_MIN_CONNECTIONS", "DB_SCHEMA"])
+        var defaults = EnvironmentReader([:])
+        let configuration = PostgresConfiguration(environment: &defaults, applicationName: "flotilla-kit-demo")
+        #expect(defaults.problems.isEmpty)
+        #expect(configuration.schema == "flotilla_kit_demo")
+        #expect(PostgresConfiguration(url: "postgres://app:s3cret@db:5432/x", applicationName: "a").redactedURL == "postgres://app@db:5432/x")
+    }
+}
