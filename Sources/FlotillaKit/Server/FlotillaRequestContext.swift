@@ -1,4 +1,5 @@
 public import Hummingbird
+import NIOCore
 
 /// The request context of every Flotilla service.
 ///
@@ -10,11 +11,16 @@ public struct FlotillaRequestContext: RequestContext {
     public var correlation: RequestCorrelation
     /// Largest body `request.decodeJSON` will collect.
     public var maxUploadSize: Int
+    /// The peer's address (`IP:port`), if the connection has one.
+    public let remoteAddress: String?
 
     public init(source: ApplicationRequestContextSource) {
         self.coreContext = .init(source: source)
         self.correlation = RequestCorrelation(requestID: RequestID.generate(), trace: .startTrace())
         self.maxUploadSize = 1 << 20
+        self.remoteAddress = source.channel.remoteAddress.flatMap { address in
+            address.ipAddress.map { "\($0):\(address.port ?? 0)" }
+        }
     }
 
     /// The route template that matched (e.g. `/products/{id}`), or `unmatched`.

@@ -72,7 +72,10 @@ struct RedisBuildingBlockTests {
     }
 
     @Test func rateLimiterAllowsExactlyTheLimitUnderConcurrency() async throws {
-        let redis = try TestRedis.makeClient { $0.maxConnections = 8 }
+        let redis = try TestRedis.makeClient {
+            $0.maxConnections = 8
+            $0.acquireTimeout = .seconds(10)  // 40 callers share 8 connections on a busy machine
+        }
         defer { Task { await redis.close() } }
         let limiter = RedisRateLimiter(client: redis, limit: 10, window: .seconds(60), prefix: TestRedis.uniqueKey("rl") + ":")
         let decisions = try await withThrowingTaskGroup(of: RedisRateLimiter.Decision.self) { group in
@@ -103,7 +106,10 @@ struct RedisBuildingBlockTests {
     }
 
     @Test func lockGivesMutualExclusion() async throws {
-        let redis = try TestRedis.makeClient { $0.maxConnections = 8 }
+        let redis = try TestRedis.makeClient {
+            $0.maxConnections = 8
+            $0.acquireTimeout = .seconds(10)
+        }
         defer { Task { await redis.close() } }
         let lockKey = TestRedis.uniqueKey("lock")
         let counter = TestRedis.uniqueKey("counter")

@@ -1,0 +1,112 @@
+import CCurl
+
+/// One request in flight: its easy handle and what has arrived so far. Touched only by the
+/// multi loop's thread between `start` and completion.
+final class CurlTransfer: @unchecked Sendable {
+    let handle: UnsafeMutableRawPointer
+    private var headerList: UnsafeMutablePointer<curl_slist>?
+    private let maxResponseBytes: Int
+    var body: [UInt8] = []
+    var headers: [(String, String)] = []
+    var exceededLimit = false
+    var continuation: CheckedContinuation<HTTPClientResponse, any Error>?
+
+    init(request: HTTPClientRequest, timeout: Duration, maxResponseBytes: Int) throws {
+        guard let handle = curl_easy_init() else { throw HTTPClientError(.transport, "curl_easy_init failed") }
+        self.handle = handle
+        self.maxResponseBytes = maxResponseBytes
+        flotilla_setopt_string(handle, CURLOPT_URL, request.url)
+        flotilla_setopt_string(handle, CURLOPT_CUSTOMREQUEST, request.method)
+        if request.method == "HEAD" { flotilla_setopt_long(handle, CURLOPT_NOBODY, 1) }
+        if let body = request.body {
+            flotilla_setopt_off_t(handle, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(body.count))
+            body.withUnsafeBytes { flotilla_setopt_pointer(handle, CURLOPT_COPYPOSTFIELDS, UnsafeMutableRawPointer(mutating: $0.baseAddress)) }
+        }
+        for (name, value) in request.headers {
+            headerList = curl_slist_append(headerList, "\(name): \(value)")
+        }
+        // No "Expect: 100-continue" round trip for bodies.
+        headerList = curl_slist_append(headerList, "Expect:")
+        flotilla_setopt_slist(handle, CURLOPT_HTTPHEADER, headerList)
+        let milliseconds = max(1, Int(timeout.components.seconds * 1000 + timeout.components.attoseconds / 1_000_000_000_000_000))
+        flotilla_setopt_long(handle, CURLOPT_TIMEOUT_MS, milliseconds)
+        flotilla_setopt_long(handle, CURLOPT_CONNECTTIMEOUT_MS, milliseconds)
+        flotilla_setopt_long(handle, CURLOPT_NOSIGNAL, 1)
+        flotilla_setopt_long(handle, CURLOPT_HTTP_VERSION, Int(CURL_HTTP_VERSION_2TLS))
+        flotilla_setopt_long(handle, CURLOPT_SSL_VERIFYPEER, 1)
+        flotilla_setopt_long(handle, CURLOPT_SSL_VERIFYHOST, 2)
+        flotilla_setopt_long(handle, CURLOPT_TCP_NODELAY, 1)
+        let context = Unmanaged.passUnretained(self).toOpaque()
+        flotilla_setopt_pointer(handle, CURLOPT_PRIVATE, context)
+        flotilla_setopt_pointer(handle, CURLOPT_WRITEDATA, context)
+        flotilla_setopt_callback(handle, CURLOPT_WRITEFUNCTION, curlWriteBody)
+        flotilla_setopt_pointer(handle, CURLOPT_HEADERDATA, context)
+        flotilla_setopt_callback(handle, CURLOPT_HEADERFUNCTION, curlWriteHeader)
+    }
+
+    deinit {
+        curl_easy_cleanup(handle)
+        curl_slist_free_all(headerList)
+    }
+
+    /// Append body bytes; false (abort) past the limit.
+    func receive(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        guard body.count + bytes.count <= maxResponseBytes else {
+            exceededLimit = true
+            return false
+        }
+        body.append(contentsOf: bytes)
+        return true
+    }
+
+    /// Record one header line; a new status line (redirect, 100 Continue) starts over.
+    func receiveHeader(_ line: String) {
+        if line.hasPrefix("HTTP/") {
+            headers = []
+            return
+        }
+        guard let colon = line.firstIndex(of: ":") else { return }
+        let value = line[line.index(after: colon)...].trimmingWhitespace()
+        headers.append((String(line[..<colon]), String(value)))
+    }
+
+    /// The response, or the error, once curl reports `code` for this transfer.
+    func outcome(_ code: CURLcode) -> Result<HTTPClientResponse, any Error> {
+        if exceededLimit {
+            return .failure(HTTPClientError(.tooLarge, "response body larger than \(maxResponseBytes) bytes"))
+        }
+        guard code == CURLE_OK else {
+            return .failure(Self.error(for: code))
+        }
+        var status = 0
+        flotilla_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &status)
+        return .success(HTTPClientResponse(status: status, headers: headers, body: body))
+    }
+
+    static func error(for code: CURLcode) -> HTTPClientError {
+        let message = String(cString: curl_easy_strerror(code))
+        switch code {
+        case CURLE_COULDNT_CONNECT: return HTTPClientError(.connectFailed, message)
+        case CURLE_COULDNT_RESOLVE_HOST, CURLE_COULDNT_RESOLVE_PROXY: return HTTPClientError(.dns, message)
+        case CURLE_OPERATION_TIMEDOUT: return HTTPClientError(.timeout, message)
+        case CURLE_SSL_CONNECT_ERROR, CURLE_PEER_FAILED_VERIFICATION, CURLE_SSL_CERTPROBLEM, CURLE_SSL_CIPHER, CURLE_SSL_CACERT_BADFILE:
+            return HTTPClientError(.tls, message)
+        default: return HTTPClientError(.transport, message)
+        }
+    }
+}
+
+private func curlWriteBody(_ data: UnsafeMutablePointer<CChar>?, _ size: Int, _ count: Int, _ context: UnsafeMutableRawPointer?) -> Int {
+    guard let context else { return 0 }
+    let transfer = Unmanaged<CurlTransfer>.fromOpaque(context).takeUnretainedValue()
+    let length = size * count
+    return transfer.receive(UnsafeRawBufferPointer(start: data, count: length)) ? length : 0
+}
+
+private func curlWriteHeader(_ data: UnsafeMutablePointer<CChar>?, _ size: Int, _ count: Int, _ context: UnsafeMutableRawPointer?) -> Int {
+    guard let context, let data else { return 0 }
+    let length = size * count
+    let line = String(decoding: UnsafeRawBufferPointer(start: data, count: length), as: UTF8.self).trimmingWhitespace()
+    Unmanaged<CurlTransfer>.fromOpaque(context).takeUnretainedValue().receiveHeader(String(line))
+    return length
+}

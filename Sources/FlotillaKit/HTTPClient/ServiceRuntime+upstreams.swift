@@ -1,0 +1,35 @@
+extension ServiceRuntime {
+    /// An upstream named `name` (e.g. `catalog`) at `<NAME>_SERVICE_URL` (default
+    /// `defaultURL`), with its breaker reported as `upstream:<name>` in `/health`: open is
+    /// `warn`, never a readiness failure, so one dead upstream cannot take the fleet down.
+    public func makeUpstream(
+        _ name: String,
+        defaultURL: String,
+        environment: EnvironmentReader,
+        client: FlotillaHTTPClient,
+        policy: Upstream.Policy = Upstream.Policy()
+    ) -> Upstream {
+        let variable = String(name.uppercased().map { $0 == "-" ? "_" : $0 }) + "_SERVICE_URL"
+        let upstream = Upstream(
+            name: name, baseURL: environment.string(variable, default: defaultURL), policy: policy,
+            client: client, metrics: metrics, logger: logger)
+        healthChecks.register(CircuitBreakerHealthCheck(upstream: upstream))
+        return upstream
+    }
+}
+
+/// `upstream:<name>`: warns while the upstream's breaker is not closed.
+struct CircuitBreakerHealthCheck: HealthCheck {
+    let upstream: Upstream
+    var name: String { "upstream:\(upstream.name)" }
+    var criticality: HealthCheckCriticality { .optional }
+
+    func check() async throws -> HealthObservation {
+        let state = upstream.breakerState
+        return HealthObservation(
+            status: state == .closed ? .pass : .warn,
+            observedValue: .string(state.name),
+            output: state == .closed ? nil : "circuit breaker \(state.name)"
+        )
+    }
+}

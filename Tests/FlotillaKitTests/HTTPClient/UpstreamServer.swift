@@ -1,0 +1,66 @@
+import FlotillaKit
+import FlotillaKitTesting
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+import Synchronization
+
+/// A local HTTP server for client tests that can be told to be slow, big, or failing, and
+/// that counts requests and the distinct client connections they came over.
+final class UpstreamServer: Sendable {
+    let requests = Mutex(0)
+    let peers = Mutex(Set<String>())
+    let failuresLeft = Mutex(0)
+
+    var requestCount: Int { requests.withLock { $0 } }
+    var connectionCount: Int { peers.withLock { $0.count } }
+
+    func failNext(_ count: Int) { failuresLeft.withLock { $0 = count } }
+
+    var application: KitTestApplication {
+        KitTestApplication(configure: { $0.logLevel = .warning }, routes: { router in
+            router.add(middleware: CountingMiddleware(server: self))
+            router.get("/echo-headers") { request, _ -> String in
+                ["x-request-id", "traceparent", "user-agent", "x-custom"].map { "\($0)=\(request.headers[HTTPField.Name($0)!] ?? "")" }.joined(separator: "\n")
+            }
+            router.post("/echo-body") { request, _ -> ByteBuffer in
+                try await request.body.collect(upTo: 1 << 24)
+            }
+            router.get("/bytes/{count}") { _, context -> ByteBuffer in
+                let count = try context.parameters.require("count", as: Int.self)
+                return ByteBuffer(repeating: UInt8(ascii: "x"), count: count)
+            }
+            router.get("/slow/{ms}") { _, context -> String in
+                try await Task.sleep(for: .milliseconds(try context.parameters.require("ms", as: Int.self)))
+                return "slow"
+            }
+            router.get("/status/{code}") { request, context -> Response in
+                let code = try context.parameters.require("code", as: Int.self)
+                var headers = HTTPFields()
+                if let retryAfter = request.uri.queryParameters["retry_after"] { headers[.retryAfter] = String(retryAfter) }
+                return Response(status: .init(code: code), headers: headers)
+            }
+            router.on("/flaky", method: .get) { _, _ in try self.flaky() }
+            router.on("/flaky", method: .post) { _, _ in try self.flaky() }
+        })
+    }
+
+    private func flaky() throws -> Response {
+        let fail = failuresLeft.withLock { left -> Bool in
+            guard left > 0 else { return false }
+            left -= 1
+            return true
+        }
+        return Response(status: fail ? .serviceUnavailable : .ok, body: .init(byteBuffer: ByteBuffer(string: fail ? "down" : "up")))
+    }
+
+    struct CountingMiddleware: RouterMiddleware {
+        let server: UpstreamServer
+        func handle(_ request: Request, context: FlotillaRequestContext, next: (Request, FlotillaRequestContext) async throws -> Response) async throws -> Response {
+            server.requests.withLock { $0 += 1 }
+            if let peer = context.remoteAddress { _ = server.peers.withLock { $0.insert(peer) } }
+            return try await next(request, context)
+        }
+    }
+}
