@@ -51,11 +51,11 @@ struct DataBenchCommand: AsyncParsableCommand {
         let duration = Duration.seconds(seconds)
         var rows = [BenchRow]()
         for level in levels {
-            let select = try await measure(callers: level, for: duration) { _ in _ = try await pool.query("SELECT 1") }
+            let select = try await LatencyRecorder.measure(callers: level, for: duration) { _ in _ = try await pool.query("SELECT 1") }
             let selectReference = try ReferenceTools.pgbench(url: databaseURL, script: "SELECT 1;\n", clients: level, seconds: seconds)
             rows.append(BenchRow(operation: "postgres SELECT 1", callers: level, flotilla: select, seconds: seconds, reference: selectReference, referenceName: "pgbench"))
 
-            let insert = try await measure(callers: level, for: duration) { n in
+            let insert = try await LatencyRecorder.measure(callers: level, for: duration) { n in
                 _ = try await pool.query("INSERT INTO flotilla_bench.rows (v) VALUES ($1)", [n])
             }
             let insertReference = try ReferenceTools.pgbench(
@@ -63,7 +63,7 @@ struct DataBenchCommand: AsyncParsableCommand {
             rows.append(BenchRow(operation: "postgres single-row INSERT", callers: level, flotilla: insert, seconds: seconds, reference: insertReference, referenceName: "pgbench"))
 
             for test in ["get", "set"] {
-                let measured = try await measure(callers: level, for: duration) { _ in
+                let measured = try await LatencyRecorder.measure(callers: level, for: duration) { _ in
                     if test == "get" {
                         _ = try await redis.send("GET", "flotilla:bench:key")
                     } else {
@@ -80,30 +80,5 @@ struct DataBenchCommand: AsyncParsableCommand {
         await pool.close()
         await redis.close()
         print(BenchRow.table(rows))
-    }
-
-    /// Run `operation` from `callers` concurrent loops for `duration` (after a short warm-up).
-    private func measure(callers: Int, for duration: Duration, _ operation: @escaping @Sendable (Int) async throws -> Void) async throws -> LatencyRecorder {
-        let warmUpEnd = ContinuousClock.now + .milliseconds(500)
-        while ContinuousClock.now < warmUpEnd { try await operation(0) }
-        let end = ContinuousClock.now + duration
-        return try await withThrowingTaskGroup(of: LatencyRecorder.self) { group in
-            for caller in 0..<callers {
-                group.addTask {
-                    var recorder = LatencyRecorder()
-                    var n = caller
-                    while ContinuousClock.now < end {
-                        let started = ContinuousClock.now
-                        try await operation(n)
-                        recorder.record(.now - started)
-                        n += callers
-                    }
-                    return recorder
-                }
-            }
-            var all = LatencyRecorder()
-            for try await recorder in group { all.merge(recorder) }
-            return all
-        }
     }
 }

@@ -35,6 +35,28 @@ enum ReferenceTools {
         return Figures(operationsPerSecond: rps, averageMilliseconds: average)
     }
 
+    /// `wrk` with `connections` connections (and up to 2 threads) for `seconds`.
+    static func wrk(url: String, connections: Int, seconds: Int) throws -> Figures {
+        let output = try run("wrk", ["-t", String(min(connections, 2)), "-c", String(connections), "-d", "\(seconds)s", "--latency", url])
+        guard let rate = number(after: "Requests/sec:", in: output),
+            let latency = wrkAverageMilliseconds(output)
+        else { throw BenchFailure("could not read wrk output:\n\(output)") }
+        return Figures(operationsPerSecond: rate, averageMilliseconds: latency)
+    }
+
+    /// "    Latency   412.33us  ..." → 0.412
+    private static func wrkAverageMilliseconds(_ output: String) -> Double? {
+        guard let line = output.split(separator: "\n").first(where: { $0.trimmingCharacters(in: .whitespaces).hasPrefix("Latency") }) else { return nil }
+        let fields = line.split(separator: " ")
+        guard fields.count >= 2 else { return nil }
+        let text = String(fields[1])
+        let units: [(String, Double)] = [("us", 0.001), ("ms", 1), ("s", 1000)]
+        for (suffix, scale) in units where text.hasSuffix(suffix) {
+            return Double(text.dropLast(suffix.count)).map { $0 * scale }
+        }
+        return nil
+    }
+
     private static func run(_ tool: String, _ arguments: [String]) throws -> String {
         let (status, output) = try ChildProcess.run(tool, arguments)
         guard status == 0 else { throw BenchFailure("\(tool) failed:\n\(output)") }
@@ -43,7 +65,7 @@ enum ReferenceTools {
 
     private static func number(after prefix: String, in text: String) -> Double? {
         guard let range = text.range(of: prefix) else { return nil }
-        return Double(text[range.upperBound...].prefix { $0.isNumber || $0 == "." })
+        return Double(text[range.upperBound...].drop { $0 == " " }.prefix { $0.isNumber || $0 == "." })
     }
 }
 
