@@ -84,6 +84,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "EmbedMigrationsTool",
+            path: "Plugins/EmbedMigrationsTool",
             swiftSettings: swiftSettings
         ),
         .plugin(
