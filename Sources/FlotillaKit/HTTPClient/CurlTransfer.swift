@@ -10,11 +10,15 @@ final class CurlTransfer: @unchecked Sendable {
     var headers: [(String, String)] = []
     var exceededLimit = false
     var continuation: CheckedContinuation<HTTPClientResponse, any Error>?
+    /// curl's detailed message for a failure ("Connection timed out after 501 milliseconds").
+    private let errorBuffer = UnsafeMutablePointer<CChar>.allocate(capacity: Int(CURL_ERROR_SIZE))
 
     init(request: HTTPClientRequest, timeout: Duration, maxResponseBytes: Int) throws {
         guard let handle = curl_easy_init() else { throw HTTPClientError(.transport, "curl_easy_init failed") }
         self.handle = handle
         self.maxResponseBytes = maxResponseBytes
+        errorBuffer.initialize(repeating: 0, count: Int(CURL_ERROR_SIZE))
+        flotilla_setopt_pointer(handle, CURLOPT_ERRORBUFFER, errorBuffer)
         flotilla_setopt_string(handle, CURLOPT_URL, request.url)
         flotilla_setopt_string(handle, CURLOPT_CUSTOMREQUEST, request.method)
         if request.method == "HEAD" { flotilla_setopt_long(handle, CURLOPT_NOBODY, 1) }
@@ -47,6 +51,7 @@ final class CurlTransfer: @unchecked Sendable {
     deinit {
         curl_easy_cleanup(handle)
         curl_slist_free_all(headerList)
+        errorBuffer.deallocate()
     }
 
     /// Append body bytes; false (abort) past the limit.
@@ -76,15 +81,16 @@ final class CurlTransfer: @unchecked Sendable {
             return .failure(HTTPClientError(.tooLarge, "response body larger than \(maxResponseBytes) bytes"))
         }
         guard code == CURLE_OK else {
-            return .failure(Self.error(for: code))
+            let detail = String(cString: errorBuffer)
+            return .failure(Self.error(for: code, detail: detail.isEmpty ? nil : detail))
         }
         var status = 0
         flotilla_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &status)
         return .success(HTTPClientResponse(status: status, headers: headers, body: body))
     }
 
-    static func error(for code: CURLcode) -> HTTPClientError {
-        let message = String(cString: curl_easy_strerror(code))
+    static func error(for code: CURLcode, detail: String? = nil) -> HTTPClientError {
+        let message = detail ?? String(cString: curl_easy_strerror(code))
         switch code {
         case CURLE_COULDNT_CONNECT: return HTTPClientError(.connectFailed, message)
         case CURLE_COULDNT_RESOLVE_HOST, CURLE_COULDNT_RESOLVE_PROXY: return HTTPClientError(.dns, message)

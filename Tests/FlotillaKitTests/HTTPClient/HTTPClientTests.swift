@@ -61,6 +61,7 @@ struct HTTPClientTests {
             let started = ContinuousClock.now
             let error = await #expect(throws: HTTPClientError.self) { try await Self.client.execute(.init(url: base + "/slow/1500"), timeout: .milliseconds(300)) }
             #expect(error?.kind == .timeout)
+            #expect(error?.message.contains("Operation timed out") == true, "\(String(describing: error))")
             #expect(ContinuousClock.now - started < .seconds(2))
         }
     }
