@@ -24,7 +24,7 @@ final class CurlTransfer: @unchecked Sendable {
         if request.method == "HEAD" { flotilla_setopt_long(handle, CURLOPT_NOBODY, 1) }
         if let body = request.body {
             flotilla_setopt_off_t(handle, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(body.count))
-            body.withUnsafeBytes { flotilla_setopt_pointer(handle, CURLOPT_COPYPOSTFIELDS, UnsafeMutableRawPointer(mutating: $0.baseAddress)) }
+            _ = body.withUnsafeBytes { flotilla_setopt_pointer(handle, CURLOPT_COPYPOSTFIELDS, UnsafeMutableRawPointer(mutating: $0.baseAddress)) }
         }
         for (name, value) in request.headers {
             headerList = curl_slist_append(headerList, "\(name): \(value)")
