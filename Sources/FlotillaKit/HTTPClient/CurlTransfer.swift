@@ -32,7 +32,7 @@ final class CurlTransfer: @unchecked Sendable {
         // No "Expect: 100-continue" round trip for bodies.
         headerList = curl_slist_append(headerList, "Expect:")
         flotilla_setopt_slist(handle, CURLOPT_HTTPHEADER, headerList)
-        let milliseconds = max(1, Int(timeout.components.seconds * 1000 + timeout.components.attoseconds / 1_000_000_000_000_000))
+        let milliseconds = max(1, timeout.wholeMilliseconds)
         flotilla_setopt_long(handle, CURLOPT_TIMEOUT_MS, milliseconds)
         flotilla_setopt_long(handle, CURLOPT_CONNECTTIMEOUT_MS, milliseconds)
         flotilla_setopt_long(handle, CURLOPT_NOSIGNAL, 1)

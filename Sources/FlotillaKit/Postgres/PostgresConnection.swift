@@ -54,7 +54,7 @@ final class PostgresConnection: PooledConnection, @unchecked Sendable {
         // Notices ("relation already exists, skipping") would go to stderr; drop them.
         PQsetNoticeProcessor(handle, { _, _ in }, nil)
         let connection = PostgresConnection(handle: handle)
-        let timeout = configuration.statementTimeout.map { "\($0.components.seconds * 1000 + $0.components.attoseconds / 1_000_000_000_000_000)" } ?? "0"
+        let timeout = configuration.statementTimeout.map { String($0.wholeMilliseconds) } ?? "0"
         _ = try connection.execute(
             "SELECT set_config('TimeZone', 'UTC', false), set_config('statement_timeout', $1, false), set_config('search_path', $2, false)",
             [PostgresParameter(type: PostgresType.text, text: timeout), PostgresParameter(type: PostgresType.text, text: configuration.searchPath)]

@@ -4,4 +4,9 @@ extension Duration {
         let milliseconds = Double(components.seconds) * 1000 + Double(components.attoseconds) / 1e15
         return (milliseconds * 1000).rounded() / 1000
     }
+
+    /// The duration in whole milliseconds (truncated), for C APIs that take `long` milliseconds.
+    var wholeMilliseconds: Int {
+        Int(components.seconds * 1000 + components.attoseconds / 1_000_000_000_000_000)
+    }
 }
