@@ -14,6 +14,7 @@ let package = Package(
         .library(name: "FlotillaKitTesting", targets: ["FlotillaKitTesting"]),
         .executable(name: "flotilla-kit-demo", targets: ["FlotillaKitDemo"]),
         .executable(name: "flotilla", targets: ["Flotilla"]),
+        .executable(name: "auth", targets: ["Auth"]),
     ],
     dependencies: [
         // `traits: []` keeps full Foundation (and ICU) out of service binaries.
@@ -25,6 +26,11 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/vapor/jwt-kit", from: "5.8.0"),
+        // Only the build tool that embeds each service's openapi.yaml (as JSON) links Yams.
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        // jwt-kit 5.8 needs swift-crypto 4.x; this range resolves to 4.5.2.
+        .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
     ],
     targets: [
         .systemLibrary(
@@ -56,6 +62,8 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "JWTKit", package: "jwt-kit"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -83,9 +91,34 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .executableTarget(
+            name: "Auth",
+            dependencies: [
+                "FlotillaKit",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "JWTKit", package: "jwt-kit"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings,
+            plugins: ["EmbedMigrations", "EmbedResources"]
+        ),
+        .executableTarget(
             name: "EmbedMigrationsTool",
             path: "Plugins/EmbedMigrationsTool",
             swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "EmbedResourcesTool",
+            dependencies: [.product(name: "Yams", package: "Yams")],
+            path: "Plugins/EmbedResourcesTool",
+            swiftSettings: swiftSettings
+        ),
+        .plugin(
+            name: "EmbedResources",
+            capability: .buildTool(),
+            dependencies: ["EmbedResourcesTool"]
         ),
         .plugin(
             name: "EmbedMigrations",
@@ -113,6 +146,20 @@ let package = Package(
             ],
             swiftSettings: swiftSettings,
             plugins: ["EmbedMigrations"]
+        ),
+        .testTarget(
+            name: "AuthTests",
+            dependencies: [
+                "Auth",
+                "FlotillaKit",
+                "FlotillaKitTesting",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "JWTKit", package: "jwt-kit"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "FlotillaKitDemoTests",

@@ -4,7 +4,8 @@ import NIOCore
 /// The request context of every Flotilla service.
 ///
 /// Carries the request's ``RequestCorrelation`` (set by the correlation middleware) and the
-/// body limit (set from `MAX_BODY_BYTES` by the body-limit middleware).
+/// body limit (set from `MAX_BODY_BYTES` by the body-limit middleware), and the
+/// authenticated ``Principal`` once ``AuthenticationMiddleware`` has run.
 public struct FlotillaRequestContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
     /// The request's IDs; a fresh trace until the correlation middleware has run.
@@ -13,6 +14,8 @@ public struct FlotillaRequestContext: RequestContext {
     public var maxUploadSize: Int
     /// The peer's address (`IP:port`), if the connection has one.
     public let remoteAddress: String?
+    /// The authenticated caller, set by ``AuthenticationMiddleware``.
+    public var principal: Principal?
 
     public init(source: ApplicationRequestContextSource) {
         self.coreContext = .init(source: source)

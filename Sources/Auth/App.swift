@@ -1,0 +1,2 @@
+import FlotillaKit
+print("placeholder")
