@@ -1,0 +1,56 @@
+import FlotillaKit
+import Hummingbird
+import Logging
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
+/// `POST /v1/register` and `GET /v1/me`.
+struct AccountController: Sendable {
+    let users: UserRepository
+    let hasher: PasswordHasher
+    let policy: PasswordPolicy
+    let audit: AuditLog
+    let bootstrapAdminEmail: String?
+
+    struct Registration: Decodable {
+        let email: String
+        let password: String
+        let name: String
+    }
+
+    func addPublicRoutes(to group: RouterGroup<FlotillaRequestContext>) {
+        group.post("register", use: register)
+    }
+
+    func addAuthenticatedRoutes(to group: RouterGroup<FlotillaRequestContext>) {
+        group.get("me", use: me)
+    }
+
+    @Sendable func register(_ request: Request, context: FlotillaRequestContext) async throws -> Response {
+        let input = try await request.decodeJSON(as: Registration.self, context: context)
+        let email = try EmailAddress.validated(input.email)
+        let name = String(input.name.trimmingWhitespace())
+        guard (1...100).contains(name.count) else {
+            throw APIError.invalidField("name", "The name must be 1 to 100 characters long.")
+        }
+        if let problem = policy.problem(with: input.password, email: email, name: name) { throw problem }
+        let hash = try await hasher.hash(input.password)
+        let roles: [Role] = email == bootstrapAdminEmail ? [.admin] : [.member]
+        let user = try await users.create(email: email, name: name, passwordHash: hash, roles: roles)
+        audit.record(.register, outcome: "success", subject: user.id.uuidString.lowercased(), ["roles": "\(roles.map(\.rawValue))"])
+        var response = JSONResponse.make(user.view, status: .created)
+        response.headers[.location] = "/v1/me"
+        return response
+    }
+
+    @Sendable func me(_ request: Request, context: FlotillaRequestContext) async throws -> Response {
+        let id = try context.requireUserID()
+        guard let user = try await users.find(id: id) else {
+            throw APIError.unauthorized("The account behind this token no longer exists.")
+        }
+        return JSONResponse.make(user.view)
+    }
+}
