@@ -27,8 +27,8 @@ func buildApplication(_ configuration: AuthConfiguration) async throws -> Flotil
     let account = AccountController(users: users, hasher: hasher, policy: policy, audit: audit, bootstrapAdminEmail: configuration.bootstrapAdminEmail)
     let login = LoginController(
         users: users, sessions: sessions, hasher: hasher,
-        throttle: LoginThrottle(client: redis, policy: configuration.throttle),
-        challenges: MFAChallenges(client: redis, lifetime: .seconds(300)),
+        throttle: LoginThrottle(client: redis, policy: configuration.throttle, prefix: configuration.redisKeyPrefix + "login:"),
+        challenges: MFAChallenges(client: redis, lifetime: .seconds(300), prefix: configuration.redisKeyPrefix + "mfa:"),
         starter: SessionStarter(sessions: sessions, issuer: issuer, audit: audit),
         issuer: issuer, denylist: denylist, audit: audit)
     let passwords = PasswordController(

@@ -21,6 +21,9 @@ struct AuthConfiguration: Sendable {
     var devMode: Bool
     /// The watch-store seed's `POST /auth/token` (no password!); only for local demos.
     var devTokens: Bool
+    /// Prefix of the service's own Redis keys (login throttling, MFA challenges). The
+    /// token denylist keeps the kit's fixed prefix, since every service reads it.
+    var redisKeyPrefix: String
     /// Base URL clients reach the service at (endpoint URLs in the OpenID configuration).
     var publicURL: String
 
@@ -46,6 +49,7 @@ struct AuthConfiguration: Sendable {
             window: environment.seconds("LOGIN_FAILURE_WINDOW_SECONDS", default: .seconds(900), in: 1...86_400),
             baseLockout: environment.seconds("LOGIN_LOCKOUT_SECONDS", default: .seconds(60), in: 1...86_400),
             maxLockout: environment.seconds("LOGIN_MAX_LOCKOUT_SECONDS", default: .seconds(3600), in: 1...604_800))
+        redisKeyPrefix = environment.string("AUTH_REDIS_PREFIX", default: "flotilla:auth:")
         publicURL = environment.string("AUTH_PUBLIC_URL", default: "http://127.0.0.1:\(service.port)")
         bootstrapAdminEmail = environment.raw("AUTH_BOOTSTRAP_ADMIN_EMAIL").map(EmailAddress.normalise)
     }

@@ -6,7 +6,7 @@ import Foundation
 
 /// An API key as listed: the prefix identifies it; the secret is never shown again.
 struct APIKeyView: Codable, Sendable, Equatable {
-    let id: UUID
+    let id: String
     let name: String
     let prefix: String
     let scopes: [String]

@@ -6,7 +6,7 @@ import Foundation
 
 /// An active login as `GET /v1/sessions` lists it.
 struct SessionView: Codable, Sendable, Equatable {
-    let id: UUID
+    let id: String
     let createdAt: Date
     let lastUsedAt: Date
     let expiresAt: Date
@@ -23,7 +23,7 @@ struct SessionView: Codable, Sendable, Equatable {
 
     init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
-        id = try container.decode(UUID.self, forKey: .id)
+        id = try container.decode(String.self, forKey: .id)
         createdAt = try container.decode(Date.self, forKey: .createdAt)
         lastUsedAt = try container.decode(Date.self, forKey: .lastUsedAt)
         expiresAt = try container.decode(Date.self, forKey: .expiresAt)

@@ -24,13 +24,13 @@ struct User: Sendable, Decodable {
     }
 
     var view: UserView {
-        UserView(id: id, email: email, name: name, roles: roles, mfaEnabled: totpEnabled, createdAt: createdAt)
+        UserView(id: id.lowercasedString, email: email, name: name, roles: roles, mfaEnabled: totpEnabled, createdAt: createdAt)
     }
 }
 
 /// A user as the API shows it.
 struct UserView: Codable, Sendable, Equatable {
-    let id: UUID
+    let id: String
     let email: String
     let name: String
     let roles: [String]

@@ -40,7 +40,7 @@ struct AccountController: Sendable {
         let hash = try await hasher.hash(input.password)
         let roles: [Role] = email == bootstrapAdminEmail ? [.admin] : [.member]
         let user = try await users.create(email: email, name: name, passwordHash: hash, roles: roles)
-        audit.record(.register, outcome: "success", subject: user.id.uuidString.lowercased(), ["roles": "\(roles.map(\.rawValue))"])
+        audit.record(.register, outcome: "success", subject: user.id.lowercasedString, ["roles": "\(roles.map(\.rawValue))"])
         var response = JSONResponse.make(user.view, status: .created)
         response.headers[.location] = "/v1/me"
         return response

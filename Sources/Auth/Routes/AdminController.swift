@@ -60,13 +60,13 @@ struct AdminController: Sendable {
             if !roles.contains(role) { roles.append(role) }
         }
         guard !roles.isEmpty else { throw APIError.invalidField("roles", "Give at least one role.") }
-        if principal.subject == id.uuidString.lowercased(), !roles.contains(.admin) {
+        if principal.subject == id.lowercasedString, !roles.contains(.admin) {
             throw APIError(.conflict, code: "cannot_demote_self", message: "You cannot remove your own admin role; ask another admin.")
         }
         guard let user = try await users.setRoles(id: id, roles: roles.sorted()) else {
-            throw APIError.notFound("No user with id '\(id.uuidString.lowercased())'.")
+            throw APIError.notFound("No user with id '\(id.lowercasedString)'.")
         }
-        audit.record(.roleChange, outcome: "success", subject: user.id.uuidString.lowercased(), ["by": "\(principal.subject)", "roles": "\(user.roles)"])
+        audit.record(.roleChange, outcome: "success", subject: user.id.lowercasedString, ["by": "\(principal.subject)", "roles": "\(user.roles)"])
         return JSONResponse.make(user.view)
     }
 

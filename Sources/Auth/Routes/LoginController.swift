@@ -63,7 +63,7 @@ struct LoginController: Sendable {
         }
         guard let user, valid else {
             let lockout = try await throttle.recordFailure(email: email, address: client.address)
-            audit.record(.login, outcome: "failure", subject: user?.id.uuidString.lowercased(), ["client_ip": "\(client.address)", "known_account": "\(user != nil)"])
+            audit.record(.login, outcome: "failure", subject: user?.id.lowercasedString, ["client_ip": "\(client.address)", "known_account": "\(user != nil)"])
             if let lockout {
                 audit.record(.lockout, outcome: "success", ["scope": "\(lockout.scope)", "seconds": "\(lockout.retryAfter.components.seconds)"])
             }
@@ -90,11 +90,11 @@ struct LoginController: Sendable {
         switch try await sessions.rotate(refreshToken) {
         case .rotated(let sessionID, let userID, let next):
             guard let user = try await users.find(id: userID) else { throw Self.invalidGrant }
-            let issued = try await issuer.issue(subject: userID.uuidString.lowercased(), kind: .user, roles: user.roles, sessionID: sessionID)
-            audit.record(.refresh, outcome: "success", subject: userID.uuidString.lowercased(), ["session_id": "\(sessionID)"])
+            let issued = try await issuer.issue(subject: userID.lowercasedString, kind: .user, roles: user.roles, sessionID: sessionID)
+            audit.record(.refresh, outcome: "success", subject: userID.lowercasedString, ["session_id": "\(sessionID)"])
             return TokenResponse(issued, refreshToken: next)
         case .reused(let sessionID, let userID):
-            audit.record(.refreshReuse, outcome: "session_revoked", subject: userID.uuidString.lowercased(), ["session_id": "\(sessionID)"])
+            audit.record(.refreshReuse, outcome: "session_revoked", subject: userID.lowercasedString, ["session_id": "\(sessionID)"])
             throw APIError(
                 .unauthorized, code: "refresh_token_reused",
                 message: "This refresh token was already used, so its session has been revoked as a precaution. Log in again.")

@@ -47,7 +47,7 @@ struct MFAController: Sendable {
         let totp = TOTP(secret: SecureRandom.bytes(20))
         let secret = Base32.encode(totp.secret)
         try await users.setPendingTOTPSecret(id: user.id, secret: secret)
-        audit.record(.mfaEnroll, outcome: "success", subject: user.id.uuidString.lowercased())
+        audit.record(.mfaEnroll, outcome: "success", subject: user.id.lowercasedString)
         return JSONResponse.make(Enrollment(secret: secret, otpauthURI: totp.provisioningURI(account: user.email, issuer: issuerName)))
     }
 
@@ -63,12 +63,12 @@ struct MFAController: Sendable {
         guard let step = TOTP(secret: secret).matchingStep(for: input.code.filter { !$0.isWhitespace }, at: Date()),
             try await users.consumeTOTPStep(id: user.id, step: step, enabling: true)
         else {
-            audit.record(.mfaEnable, outcome: "failure", subject: user.id.uuidString.lowercased())
+            audit.record(.mfaEnable, outcome: "failure", subject: user.id.lowercasedString)
             throw APIError.invalidField("code", "The code does not match; enter the current 6-digit code from your authenticator app.")
         }
         let codes = RecoveryCodes.generate()
         try await users.replaceRecoveryCodes(id: user.id, hashes: codes.map(RecoveryCodes.hash))
-        audit.record(.mfaEnable, outcome: "success", subject: user.id.uuidString.lowercased())
+        audit.record(.mfaEnable, outcome: "success", subject: user.id.lowercasedString)
         return JSONResponse.make(RecoveryCodesView(recoveryCodes: codes))
     }
 
@@ -76,11 +76,11 @@ struct MFAController: Sendable {
         let input = try await request.decodeJSON(as: PasswordInput.self, context: context)
         let user = try await currentUser(context)
         guard try await hasher.verify(input.password, against: user.passwordHash) else {
-            audit.record(.mfaDisable, outcome: "failure", subject: user.id.uuidString.lowercased())
+            audit.record(.mfaDisable, outcome: "failure", subject: user.id.lowercasedString)
             throw APIError.invalidField("password", "The password is incorrect.")
         }
         try await users.disableTOTP(id: user.id)
-        audit.record(.mfaDisable, outcome: "success", subject: user.id.uuidString.lowercased())
+        audit.record(.mfaDisable, outcome: "success", subject: user.id.lowercasedString)
         return Response(status: .noContent)
     }
 

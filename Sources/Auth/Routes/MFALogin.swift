@@ -42,11 +42,11 @@ struct MFALogin: Sendable {
             }
         } else {
             accepted = try await controller.users.consumeRecoveryCode(id: user.id, hash: RecoveryCodes.hash(input.recoveryCode ?? ""))
-            if accepted { controller.audit.record(.recoveryCodeUsed, outcome: "success", subject: userID.uuidString.lowercased()) }
+            if accepted { controller.audit.record(.recoveryCodeUsed, outcome: "success", subject: userID.lowercasedString) }
         }
         guard accepted else {
             try await challenges.recordFailure(input.mfaToken)
-            controller.audit.record(.mfaLogin, outcome: "failure", subject: userID.uuidString.lowercased())
+            controller.audit.record(.mfaLogin, outcome: "failure", subject: userID.lowercasedString)
             throw APIError(.unauthorized, code: "invalid_mfa_code", message: "The code is wrong, expired or already used. Enter the current code from your authenticator app.")
         }
         try await challenges.finish(input.mfaToken)

@@ -72,7 +72,7 @@ struct OAuthController: Sendable {
         guard let (userID, scopes) = try await apiKeys.authenticate(key), let user = try await users.find(id: userID) else {
             throw APIError(.unauthorized, code: "invalid_grant", message: "The API key is unknown or revoked.")
         }
-        let issued = try await issuer.issue(subject: userID.uuidString.lowercased(), kind: .apiKey, roles: user.roles, scopes: scopes)
+        let issued = try await issuer.issue(subject: userID.lowercasedString, kind: .apiKey, roles: user.roles, scopes: scopes)
         return TokenResponse(issued)
     }
 

@@ -52,14 +52,14 @@ struct PasswordController: Sendable {
         let userID = try context.requireInteractiveUserID()
         guard let user = try await users.find(id: userID) else { throw APIError.unauthorized("The account behind this token no longer exists.") }
         guard try await hasher.verify(input.currentPassword, against: user.passwordHash) else {
-            audit.record(.passwordChange, outcome: "failure", subject: user.id.uuidString.lowercased())
+            audit.record(.passwordChange, outcome: "failure", subject: user.id.lowercasedString)
             throw APIError.invalidField("current_password", "The current password is incorrect.")
         }
         if let problem = policy.problem(with: input.newPassword, email: user.email, name: user.name, field: "new_password") { throw problem }
         try await users.updatePasswordHash(id: user.id, hash: try await hasher.hash(input.newPassword))
         let keep = context.principal?.sessionID.flatMap { UUID(uuidString: $0) }
         let revoked = try await sessions.revokeAll(userID: user.id, keeping: keep, reason: "password_changed")
-        audit.record(.passwordChange, outcome: "success", subject: user.id.uuidString.lowercased(), ["sessions_revoked": "\(revoked)"])
+        audit.record(.passwordChange, outcome: "success", subject: user.id.lowercasedString, ["sessions_revoked": "\(revoked)"])
         return Response(status: .noContent)
     }
 
@@ -69,7 +69,7 @@ struct PasswordController: Sendable {
         let email = EmailAddress.normalise(input.email)
         if let user = try await users.find(email: email) {
             let token = try await resetTokens.create(userID: user.id)
-            audit.record(.passwordReset, outcome: "requested", subject: user.id.uuidString.lowercased())
+            audit.record(.passwordReset, outcome: "requested", subject: user.id.lowercasedString)
             if devMode {
                 context.logger.debug("password reset requested; dev mode shows the code here instead of emailing it", metadata: ["dev_reset_code": "\(token.value)"])
             }
@@ -94,7 +94,7 @@ struct PasswordController: Sendable {
             return userID
         }
         let revoked = try await sessions.revokeAll(userID: userID, reason: "password_reset")
-        audit.record(.passwordReset, outcome: "success", subject: userID.uuidString.lowercased(), ["sessions_revoked": "\(revoked)"])
+        audit.record(.passwordReset, outcome: "success", subject: userID.lowercasedString, ["sessions_revoked": "\(revoked)"])
         return Response(status: .noContent)
     }
 }

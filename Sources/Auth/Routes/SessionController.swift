@@ -26,7 +26,7 @@ struct SessionController: Sendable {
         let current = context.principal?.sessionID
         let views = try await sessions.active(userID: userID).map { view in
             var view = view
-            view.current = view.id.uuidString.lowercased() == current
+            view.current = view.id == current
             return view
         }
         return JSONResponse.make(SessionList(sessions: views))
@@ -36,9 +36,9 @@ struct SessionController: Sendable {
         let userID = try context.requireInteractiveUserID()
         let sessionID = try uuidParameter(context, "id", resource: "session")
         guard try await sessions.revoke(sessionID, userID: userID, reason: "revoked_by_user") else {
-            throw APIError.notFound("You have no active session with id '\(sessionID.uuidString.lowercased())'.")
+            throw APIError.notFound("You have no active session with id '\(sessionID.lowercasedString)'.")
         }
-        audit.record(.sessionRevoked, outcome: "success", subject: userID.uuidString.lowercased(), ["session_id": "\(sessionID)"])
+        audit.record(.sessionRevoked, outcome: "success", subject: userID.lowercasedString, ["session_id": "\(sessionID)"])
         return Response(status: .noContent)
     }
 }

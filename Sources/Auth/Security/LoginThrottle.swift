@@ -37,7 +37,8 @@ struct LoginThrottle: Sendable {
 
     let client: RedisClient
     let policy: Policy
-    let prefix = "flotilla:auth:login:"
+    /// e.g. `flotilla:auth:login:`
+    let prefix: String
 
     /// Throws ``Lockout`` while the account or the address is locked.
     func checkAllowed(email: String, address: String) async throws {

@@ -10,8 +10,9 @@ import Foundation
 struct MFAChallenges: Sendable {
     let client: RedisClient
     let lifetime: Duration
+    /// e.g. `flotilla:auth:mfa:`
+    let prefix: String
     var maxAttempts = 5
-    let prefix = "flotilla:auth:mfa:"
 
     func create(userID: UUID) async throws -> OpaqueToken {
         let token = OpaqueToken.generate()

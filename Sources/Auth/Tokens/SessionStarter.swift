@@ -15,8 +15,8 @@ struct SessionStarter: Sendable {
 
     func start(for user: User, client: ClientInfo, event: AuditLog.Event) async throws -> TokenResponse {
         let (sessionID, refreshToken) = try await sessions.create(userID: user.id, userAgent: client.userAgent, clientIP: client.address)
-        let issued = try await issuer.issue(subject: user.id.uuidString.lowercased(), kind: .user, roles: user.roles, sessionID: sessionID)
-        audit.record(event, outcome: "success", subject: user.id.uuidString.lowercased(), ["session_id": "\(sessionID)", "client_ip": "\(client.address)"])
+        let issued = try await issuer.issue(subject: user.id.lowercasedString, kind: .user, roles: user.roles, sessionID: sessionID)
+        audit.record(event, outcome: "success", subject: user.id.lowercasedString, ["session_id": "\(sessionID)", "client_ip": "\(client.address)"])
         return TokenResponse(issued, refreshToken: refreshToken)
     }
 }

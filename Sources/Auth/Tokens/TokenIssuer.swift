@@ -26,7 +26,7 @@ struct TokenIssuer: Sendable {
         let claims = AccessTokenClaims(
             issuer: issuer, audience: audience, subject: subject, kind: kind, roles: roles,
             scope: scopes.isEmpty ? nil : scopes.joined(separator: " "),
-            sessionID: sessionID?.uuidString.lowercased(), tokenID: SecureRandom.base64URL(bytes: 16),
+            sessionID: sessionID?.lowercasedString, tokenID: SecureRandom.base64URL(bytes: 16),
             issuedAt: Date(timeIntervalSince1970: now.timeIntervalSince1970.rounded(.down)), lifetime: lifetime)
         let token = try await ring.signers.sign(claims, kid: JWKIdentifier(string: ring.active.kid))
         return Issued(token: token, claims: claims)
