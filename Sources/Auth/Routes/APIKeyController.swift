@@ -50,7 +50,7 @@ struct APIKeyController: Sendable {
         guard (1...100).contains(name.count) else { throw APIError.invalidField("name", "The name must be 1 to 100 characters long.") }
         let scopes = try Scopes.validated(input.scopes ?? [])
         let (view, key) = try await apiKeys.create(userID: userID, name: name, scopes: scopes)
-        audit.record(.apiKeyCreate, outcome: "success", subject: userID.lowercasedString, ["api_key_id": "\(view.id)", "prefix": "\(view.prefix)"])
+        audit.record(.apiKeyCreate, outcome: "success", subject: userID.lowercasedString, ["key_id": "\(view.id)", "prefix": "\(view.prefix)"])
         return JSONResponse.make(Created(apiKey: view, key: key), status: .created)
     }
 
@@ -65,7 +65,7 @@ struct APIKeyController: Sendable {
         guard try await apiKeys.revoke(id: id, userID: userID) else {
             throw APIError.notFound("You have no active API key with id '\(id.lowercasedString)'.")
         }
-        audit.record(.apiKeyRevoke, outcome: "success", subject: userID.lowercasedString, ["api_key_id": "\(id)"])
+        audit.record(.apiKeyRevoke, outcome: "success", subject: userID.lowercasedString, ["key_id": "\(id)"])
         return Response(status: .noContent)
     }
 }
