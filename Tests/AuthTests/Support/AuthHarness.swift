@@ -47,10 +47,11 @@ struct AuthHarness {
         return AuthHarness(configuration: configuration, logs: logs)
     }
 
-    /// Run the service over real HTTP for the duration of `body`.
-    func run(_ body: @escaping @Sendable (AuthAPI) async throws -> Void) async throws {
+    /// Run the service over real HTTP for the duration of `body`; returns what `body` returns.
+    @discardableResult
+    func run<Value: Sendable>(_ body: @escaping @Sendable (AuthAPI) async throws -> Value) async throws -> Value {
         let application = try await buildApplication(configuration)
-        try await application.test(.live) { client in
+        return try await application.test(.live) { client in
             try await body(AuthAPI(client: client))
         }
     }
