@@ -1,3 +1,4 @@
+public import HTTPTypes
 public import Hummingbird
 public import NIOCore
 public import Logging
@@ -14,10 +15,14 @@ public struct FlotillaApplication: ApplicationProtocol {
     let application: Application<Responder>
     /// The runtime the application was built from.
     public let runtime: ServiceRuntime
+    /// The routes the service declared (ops endpoints included, generated 405 and HEAD
+    /// responders not), e.g. to check them against the service's OpenAPI document.
+    public let routes: [DeclaredRoute]
 
-    init(application: Application<Responder>, runtime: ServiceRuntime) {
+    init(application: Application<Responder>, runtime: ServiceRuntime, routes: [DeclaredRoute]) {
         self.application = application
         self.runtime = runtime
+        self.routes = routes
     }
 
     public var responder: Responder { application.responder }
@@ -50,4 +55,12 @@ public struct FlotillaApplication: ApplicationProtocol {
         try await ServiceGroup(configuration: group).run()
         logger.info("stopped")
     }
+}
+
+/// A method and path template a service routes, e.g. `GET /v1/sessions/{id}`.
+public struct DeclaredRoute: Sendable, Hashable, CustomStringConvertible {
+    public let method: HTTPRequest.Method
+    public let path: String
+
+    public var description: String { "\(method.rawValue) \(path)" }
 }

@@ -54,6 +54,7 @@ public final class ServiceRuntime: Sendable {
         services: [any Service] = [],
         onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
     ) -> FlotillaApplication {
+        let routes = router.routes.map { DeclaredRoute(method: $0.method, path: $0.path.description) }
         router.addMethodNotAllowedResponders()
         var application = Application(
             router: router,
@@ -65,6 +66,6 @@ public final class ServiceRuntime: Sendable {
         for work in startupWork.withLock({ $0 }) {
             application.beforeServerStarts(perform: work)
         }
-        return FlotillaApplication(application: application, runtime: self)
+        return FlotillaApplication(application: application, runtime: self, routes: routes)
     }
 }

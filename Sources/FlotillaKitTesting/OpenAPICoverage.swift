@@ -1,0 +1,23 @@
+import FlotillaKit
+import Foundation
+import HTTPTypes
+
+/// Checks a service's OpenAPI document against the routes it really serves.
+public enum OpenAPICoverage {
+    /// The ops endpoints every service has; documented once for the fleet, not per service.
+    public static let opsPaths: Set<String> = ["/live", "/ready", "/health", "/metrics"]
+
+    /// `METHOD path` of every declared route the document does not describe, and of every
+    /// documented operation no route serves. Empty when they agree.
+    public static func mismatches(routes: [DeclaredRoute], openAPIJSON: String) throws -> [String] {
+        guard let document = try JSONSerialization.jsonObject(with: Data(openAPIJSON.utf8)) as? [String: Any],
+            let paths = document["paths"] as? [String: [String: Any]]
+        else { return ["the document has no `paths` object"] }
+        let methods: Set<String> = ["get", "put", "post", "delete", "patch", "head", "options"]
+        let documented = Set(paths.flatMap { path, operations in
+            operations.keys.filter(methods.contains).map { "\($0.uppercased()) \(path)" }
+        })
+        let served = Set(routes.filter { !opsPaths.contains($0.path) && $0.method != .head }.map(\.description))
+        return (served.subtracting(documented).map { "undocumented: \($0)" } + documented.subtracting(served).map { "not served: \($0)" }).sorted()
+    }
+}
