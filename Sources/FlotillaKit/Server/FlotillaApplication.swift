@@ -62,5 +62,10 @@ public struct DeclaredRoute: Sendable, Hashable, CustomStringConvertible {
     public let method: HTTPRequest.Method
     public let path: String
 
+    public init(method: HTTPRequest.Method, path: String) {
+        self.method = method
+        self.path = path
+    }
+
     public var description: String { "\(method.rawValue) \(path)" }
 }
