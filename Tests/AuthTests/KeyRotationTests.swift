@@ -18,7 +18,7 @@ struct KeyRotationTests {
     @Test func tokensFromEveryPublishedKeyVerifyAndARemovedKeyFails() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("rotation-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        let old = try SigningKey.generate(kid: "2026-01-rs", algorithm: .rs256)
+        let old = try TestKeys.rsa(kid: "2026-01-rs")
         let new = try SigningKey.generate(kid: "2026-06-es", algorithm: .es256)
         for key in [old, new] { try key.pem.write(toFile: "\(directory)/\(key.kid).pem", atomically: true, encoding: .utf8) }
         let schema = "auth_rot\(UUID().uuidString.prefix(8).lowercased())"

@@ -55,7 +55,7 @@ struct RemoteKeySourceTests {
     }
 
     @Test func aNewKidIsPickedUpAndARemovedOneDropsAfterMaxAge() async throws {
-        let first = try SigningKey.generate(kid: "first", algorithm: .rs256)
+        let first = try TestKeys.rsa(kid: "first")
         let second = try SigningKey.generate(kid: "second", algorithm: .es256)
         let server = JWKSServer([first.publicJWK])
         try await server.application.application.test(.live) { client in

@@ -12,9 +12,9 @@ import Testing
 /// The kit's auth middleware under attack: every forged, stale or mangled token is a 401.
 @Suite("kit auth middleware: token attacks")
 struct TokenAttackTests {
-    static let rsaKey = try! SigningKey.generate(kid: "attack-rs", algorithm: .rs256)
+    static let rsaKey = try! TestKeys.rsa(kid: "attack-rs")
     static let ecKey = try! SigningKey.generate(kid: "attack-ec", algorithm: .es256)
-    static let strangerKey = try! SigningKey.generate(kid: "attack-rs", algorithm: .rs256)
+    static let strangerKey = try! TestKeys.otherRSA(kid: "attack-rs")
 
     func issuer(_ key: SigningKey, issuer: String = "flotilla-auth", audience: String = "flotilla") async throws -> TokenIssuer {
         TokenIssuer(ring: try await SigningKeyRing(keys: [key], activeKeyID: nil), issuer: issuer, audience: audience, lifetime: .seconds(900))

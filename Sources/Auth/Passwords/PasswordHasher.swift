@@ -31,15 +31,16 @@ final class PasswordHasher: Sendable {
     private let threads: BlockingCallPool
     private let waiting = Atomic<Int>(0)
     private let maxQueued: Int
-    /// A hash of a random password, verified against when the email is unknown so that an
-    /// unknown account costs the same time as a wrong password.
+    /// A well-formed hash with the current parameters that no password matches, verified
+    /// against when the email is unknown so that an unknown account costs the same time as
+    /// a wrong password.
     private let decoy: String
 
     init(parameters: Parameters, maxConcurrent: Int, maxQueued: Int = 64) {
         self.parameters = parameters
         self.threads = BlockingCallPool(threadCount: maxConcurrent)
         self.maxQueued = maxQueued
-        self.decoy = (try? Self.hash(SecureRandom.base64URL(bytes: 16), parameters: parameters)) ?? ""
+        self.decoy = "$scrypt$\(parameters.phcParameters)$\(Self.base64(SecureRandom.bytes(16)))$\(Self.base64(SecureRandom.bytes(32)))"
     }
 
     /// The PHC string for `password` with a fresh 16-byte salt.

@@ -19,7 +19,7 @@ struct AuthHarness {
     static func make(keys: [SigningKey]? = nil, environment overrides: [String: String] = [:]) throws -> AuthHarness {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("auth-keys-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        for key in try keys ?? [SigningKey.generate(kid: "test-rs", algorithm: .rs256)] {
+        for key in try keys ?? [TestKeys.rsa(kid: "test-rs")] {
             try key.pem.write(toFile: "\(directory)/\(key.kid).pem", atomically: true, encoding: .utf8)
         }
         return try make(keysDirectory: directory, environment: overrides)
