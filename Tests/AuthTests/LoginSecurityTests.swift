@@ -105,6 +105,19 @@ struct LoginSecurityTests {
         #expect(harness.logText.contains(#""event":"lockout""#), "lockouts are audit events")
     }
 
+    @Test func oneClientAddressGuessingManyAccountsIsLockedOut() async throws {
+        try await AuthHarness.make(environment: ["LOGIN_IP_LOCKOUT_THRESHOLD": "4", "LOGIN_LOCKOUT_SECONDS": "30"]).run { api in
+            let victim = AuthAPI.uniqueEmail()
+            try await api.register(victim)
+            for _ in 1...4 {
+                #expect(try await api.login(AuthAPI.uniqueEmail(), password: "guess guess guess").status == .unauthorized)
+            }
+            let locked = try await api.login(victim)
+            #expect(locked.status == .tooManyRequests, "every account is refused from that address")
+            #expect(locked.headers[.retryAfter] == "30")
+        }
+    }
+
     @Test func lockoutsGrowWhileFailuresContinue() async throws {
         try await AuthHarness.make(environment: ["LOGIN_LOCKOUT_THRESHOLD": "2", "LOGIN_LOCKOUT_SECONDS": "1"]).run { api in
             let email = AuthAPI.uniqueEmail()

@@ -32,6 +32,12 @@ struct UserRepository: Sendable {
         try await pool.query("SELECT \(Self.columns) FROM users WHERE id = $1", [id]).decode(User.self).first
     }
 
+    /// The account a valid token speaks for; 401 when it has been deleted since.
+    func tokenHolder(_ id: UUID) async throws -> User {
+        guard let user = try await find(id: id) else { throw APIError.unauthorized("The account behind this token no longer exists.") }
+        return user
+    }
+
     func updatePasswordHash(id: UUID, hash: String, session: PostgresSession? = nil) async throws {
         let sql = "UPDATE users SET password_hash = $2, password_changed_at = now(), updated_at = now() WHERE id = $1"
         if let session { try await session.query(sql, [id, hash]) } else { try await pool.query(sql, [id, hash]) }

@@ -48,9 +48,6 @@ struct AccountController: Sendable {
 
     @Sendable func me(_ request: Request, context: FlotillaRequestContext) async throws -> Response {
         let id = try context.requireUserID()
-        guard let user = try await users.find(id: id) else {
-            throw APIError.unauthorized("The account behind this token no longer exists.")
-        }
-        return JSONResponse.make(user.view)
+        return JSONResponse.make(try await users.tokenHolder(id).view)
     }
 }

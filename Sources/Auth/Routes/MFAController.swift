@@ -86,7 +86,6 @@ struct MFAController: Sendable {
 
     func currentUser(_ context: FlotillaRequestContext) async throws -> User {
         let id = try context.requireInteractiveUserID()
-        guard let user = try await users.find(id: id) else { throw APIError.unauthorized("The account behind this token no longer exists.") }
-        return user
+        return try await users.tokenHolder(id)
     }
 }

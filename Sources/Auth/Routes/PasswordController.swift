@@ -50,7 +50,7 @@ struct PasswordController: Sendable {
     @Sendable func change(_ request: Request, context: FlotillaRequestContext) async throws -> Response {
         let input = try await request.decodeJSON(as: Change.self, context: context)
         let userID = try context.requireInteractiveUserID()
-        guard let user = try await users.find(id: userID) else { throw APIError.unauthorized("The account behind this token no longer exists.") }
+        let user = try await users.tokenHolder(userID)
         guard try await hasher.verify(input.currentPassword, against: user.passwordHash) else {
             audit.record(.passwordChange, outcome: "failure", subject: user.id.lowercasedString)
             throw APIError.invalidField("current_password", "The current password is incorrect.")
