@@ -5,7 +5,7 @@ import PackagePlugin
 ///
 /// - `openapi.yaml` → `EmbeddedOpenAPI.json: String` (converted to JSON, validated as an
 ///   OpenAPI 3 document), served at `/openapi.json`;
-/// - each `Resources/NAME.txt` → `EmbeddedText.name: String` (file name in lower camel case).
+/// - each `NAME.txt` or `NAME.json` → `EmbeddedText.name: String` (file name in lower camel case).
 @main
 struct EmbedResources: BuildToolPlugin {
     func createBuildCommands(context: PluginContext, target: any Target) throws -> [Command] {
@@ -25,7 +25,7 @@ struct EmbedResources: BuildToolPlugin {
                 )
             )
         }
-        let texts = files.filter { $0.pathExtension == "txt" }.sorted { $0.lastPathComponent < $1.lastPathComponent }
+        let texts = files.filter { ["txt", "json"].contains($0.pathExtension) }.sorted { $0.lastPathComponent < $1.lastPathComponent }
         if !texts.isEmpty {
             let output = context.pluginWorkDirectoryURL.appending(path: "EmbeddedText.swift")
             commands.append(

@@ -7,12 +7,11 @@ import Foundation
 #endif
 
 extension Request {
-    /// The peer's address and user agent. (Behind the gateway the peer is the gateway; it
-    /// forwards the real client in `X-Forwarded-For`, which only the gateway may interpret.)
+    /// The client's address and user agent. Behind the gateway the peer is the gateway:
+    /// list it in `TRUSTED_PROXIES` so its `X-Forwarded-For` names the real client, or every
+    /// login would count against the gateway's address.
     func clientInfo(_ context: FlotillaRequestContext) -> ClientInfo {
-        var address = context.remoteAddress ?? "unknown"
-        if let colon = address.lastIndex(of: ":") { address = String(address[..<colon]) }
-        return ClientInfo(address: address, userAgent: headers[.userAgent])
+        ClientInfo(address: context.clientIP ?? "unknown", userAgent: headers[.userAgent])
     }
 }
 

@@ -33,6 +33,8 @@ public struct ServiceConfiguration: Sendable {
     public var maxBodyBytes: Int
     /// Release identifier reported by `/health`.
     public var releaseID: String
+    /// Peers whose `X-Forwarded-For` names the client (`TRUSTED_PROXIES`).
+    public var trustedProxies: TrustedProxies
 
     /// Defaults for `identity`, as used by `flotilla up` and tests.
     public init(identity: ServiceIdentity) {
@@ -46,6 +48,7 @@ public struct ServiceConfiguration: Sendable {
         self.shutdownTimeout = .seconds(20)
         self.maxBodyBytes = 1 << 20
         self.releaseID = identity.version
+        self.trustedProxies = .none
     }
 
     /// Read the settings from `environment`, recording any invalid variable in it.
@@ -61,5 +64,6 @@ public struct ServiceConfiguration: Sendable {
         shutdownTimeout = environment.seconds("SHUTDOWN_TIMEOUT_SECONDS", default: shutdownTimeout, in: 0...600)
         maxBodyBytes = environment.integer("MAX_BODY_BYTES", default: maxBodyBytes, in: 1024...(1 << 30))
         releaseID = environment.string("RELEASE_ID", default: releaseID)
+        trustedProxies = TrustedProxies(environment: &environment)
     }
 }

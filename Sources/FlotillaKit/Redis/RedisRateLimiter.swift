@@ -9,6 +9,8 @@ public struct RedisRateLimiter: Sendable {
         public let remaining: Int
         /// Time until another call would be allowed (0 when allowed now).
         public let retryAfter: Duration
+        /// Time until the oldest call counted leaves the window (`X-RateLimit-Reset`).
+        public let resetAfter: Duration
     }
 
     static let script = RedisScript("""
@@ -20,10 +22,12 @@ public struct RedisRateLimiter: Sendable {
         if count < limit then
           redis.call('ZADD', key, now, now .. ':' .. nonce)
           redis.call('PEXPIRE', key, window)
-          return {1, limit - count - 1, 0}
+          local first = redis.call('ZRANGE', key, 0, 0, 'WITHSCORES')
+          return {1, limit - count - 1, 0, math.max(0, tonumber(first[2]) + window - now)}
         end
         local oldest = redis.call('ZRANGE', key, 0, 0, 'WITHSCORES')
-        return {0, 0, math.max(0, tonumber(oldest[2]) + window - now)}
+        local wait = math.max(0, tonumber(oldest[2]) + window - now)
+        return {0, 0, wait, wait}
         """)
 
     let client: RedisClient
@@ -45,9 +49,11 @@ public struct RedisRateLimiter: Sendable {
             Self.script, keys: [prefix + key],
             arguments: [Int(window.roundedMilliseconds), limit, RandomHex.make(byteCount: 8)]
         )
-        guard let values = reply.array, values.count == 3, let allowed = values[0].int, let remaining = values[1].int, let wait = values[2].int else {
+        guard let values = reply.array, values.count == 4, let allowed = values[0].int, let remaining = values[1].int,
+            let wait = values[2].int, let reset = values[3].int
+        else {
             throw RedisError(.unexpectedReply, "rate limiter returned \(reply)")
         }
-        return Decision(allowed: allowed == 1, limit: limit, remaining: remaining, retryAfter: .milliseconds(wait))
+        return Decision(allowed: allowed == 1, limit: limit, remaining: remaining, retryAfter: .milliseconds(wait), resetAfter: .milliseconds(reset))
     }
 }

@@ -27,6 +27,7 @@ public struct AccessLogMiddleware: RouterMiddleware {
                 "http.method": .string(request.method.rawValue),
                 "http.route": .string(context.routeTemplate),
                 "http.path": .string(request.uri.path),
+                "client.ip": .string(context.clientIP ?? "-"),
                 "http.status": .stringConvertible(response.status.code),
                 "duration_ms": .string(String(elapsed.roundedMilliseconds)),
                 "bytes": .stringConvertible(response.body.contentLength ?? 0),

@@ -14,6 +14,11 @@ public struct FlotillaRequestContext: RequestContext {
     public var maxUploadSize: Int
     /// The peer's address (`IP:port`), if the connection has one.
     public let remoteAddress: String?
+    /// The peer's IP address alone.
+    public let peerIP: String?
+    /// The client's IP address: the peer's, or the one a trusted proxy forwarded
+    /// (set by ``ClientAddressMiddleware``).
+    public var clientIP: String?
     /// The authenticated caller, set by ``AuthenticationMiddleware``.
     public var principal: Principal?
 
@@ -21,6 +26,8 @@ public struct FlotillaRequestContext: RequestContext {
         self.coreContext = .init(source: source)
         self.correlation = RequestCorrelation(requestID: RequestID.generate(), trace: .startTrace())
         self.maxUploadSize = 1 << 20
+        self.peerIP = source.channel.remoteAddress?.ipAddress
+        self.clientIP = peerIP
         self.remoteAddress = source.channel.remoteAddress.flatMap { address in
             address.ipAddress.map { "\($0):\(address.port ?? 0)" }
         }

@@ -29,11 +29,12 @@ public final class ServiceRuntime: Sendable {
         healthChecks.register(UptimeHealthCheck())
     }
 
-    /// A router with the kit's middleware (correlation, metrics, access log, error envelope,
-    /// body limit) and the ops endpoints. Add the service's routes to it.
+    /// A router with the kit's middleware (correlation, client address, metrics, access log,
+    /// error envelope, body limit) and the ops endpoints. Add the service's routes to it.
     public func makeRouter() -> Router<FlotillaRequestContext> {
         let router = Router(context: FlotillaRequestContext.self, options: .autoGenerateHeadEndpoints)
         router.add(middleware: CorrelationMiddleware())
+        router.add(middleware: ClientAddressMiddleware(trustedProxies: configuration.trustedProxies))
         router.add(middleware: HTTPServerMetricsMiddleware(registry: metrics))
         router.add(middleware: AccessLogMiddleware())
         router.add(middleware: ErrorEnvelopeMiddleware())

@@ -96,10 +96,13 @@ struct RedisBuildingBlockTests {
         let redis = try TestRedis.makeClient()
         defer { Task { await redis.close() } }
         let limiter = RedisRateLimiter(client: redis, limit: 2, window: .seconds(3), prefix: TestRedis.uniqueKey("slide") + ":")
-        #expect(try await limiter.check("k").allowed)
+        let first = try await limiter.check("k")
+        #expect(first.allowed)
+        #expect(first.resetAfter > .seconds(2) && first.resetAfter <= .seconds(3), "the window frees up when the first call ages out")
         #expect(try await limiter.check("k").allowed)
         let denied = try await limiter.check("k")
         #expect(!denied.allowed)
+        #expect(denied.resetAfter == denied.retryAfter)
         // Once the oldest call leaves the window, one more is allowed.
         try await Task.sleep(for: denied.retryAfter + .milliseconds(200))
         #expect(try await limiter.check("k").allowed)

@@ -1,0 +1,46 @@
+import FlotillaKit
+import Foundation
+import Hummingbird
+import JWTKit
+
+/// Signs access tokens the way the auth service does, with a throwaway ES256 key, for
+/// testing services that verify tokens without running `auth`. ``jwksServer()`` publishes
+/// the key; point the service's `AUTH_SERVICE_URL` at it.
+public struct TestTokenIssuer: Sendable {
+    public let kid: String
+    public let issuer: String
+    public let audience: String
+    /// The public key, as the auth service publishes its own.
+    public let jwks: JSONWebKeySet
+    private let keys: JWTKeyCollection
+
+    public init(kid: String = "test-es256", issuer: String = "flotilla-auth", audience: String = "flotilla") async throws {
+        let key = ES256PrivateKey()
+        guard let parameters = key.publicKey.parameters else { throw JWTError.generic(identifier: "ecdsa", reason: "no public key parameters") }
+        self.kid = kid
+        self.issuer = issuer
+        self.audience = audience
+        self.jwks = JSONWebKeySet(keys: [JSONWebKey(kty: "EC", alg: "ES256", kid: kid, crv: "P-256", x: parameters.x, y: parameters.y)])
+        self.keys = await JWTKeyCollection().add(ecdsa: key, kid: JWKIdentifier(string: kid))
+    }
+
+    /// A signed access token for `subject`.
+    public func token(
+        subject: String, roles: [Role] = [.member], scopes: [String] = [], kind: AccessTokenClaims.Kind = .user,
+        issuedAt: Date = Date(), lifetime: Duration = .seconds(900)
+    ) async throws -> String {
+        let claims = AccessTokenClaims(
+            issuer: issuer, audience: audience, subject: subject, kind: kind, roles: roles.map(\.rawValue),
+            scope: scopes.isEmpty ? nil : scopes.joined(separator: " "), tokenID: UUID().uuidString,
+            issuedAt: issuedAt, lifetime: lifetime)
+        return try await keys.sign(claims, kid: JWKIdentifier(string: kid))
+    }
+
+    /// An app serving ``jwks`` at `/.well-known/jwks.json`; run it with `test(.live)`.
+    public func jwksServer() -> KitTestApplication {
+        let jwks = jwks
+        return KitTestApplication(routes: { router in
+            router.get("/.well-known/jwks.json") { _, _ in JSONResponse.make(jwks) }
+        })
+    }
+}
