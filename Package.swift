@@ -15,6 +15,7 @@ let package = Package(
         .executable(name: "flotilla-kit-demo", targets: ["FlotillaKitDemo"]),
         .executable(name: "flotilla", targets: ["Flotilla"]),
         .executable(name: "auth", targets: ["Auth"]),
+        .executable(name: "gateway", targets: ["Gateway"]),
     ],
     dependencies: [
         // `traits: []` keeps full Foundation (and ICU) out of service binaries.
@@ -108,6 +109,20 @@ let package = Package(
             plugins: ["EmbedMigrations", "EmbedResources"]
         ),
         .executableTarget(
+            name: "Gateway",
+            dependencies: [
+                "FlotillaKit",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ],
+            swiftSettings: swiftSettings,
+            plugins: ["EmbedResources"]
+        ),
+        .executableTarget(
             name: "EmbedMigrationsTool",
             path: "Plugins/EmbedMigrationsTool",
             swiftSettings: swiftSettings
@@ -161,6 +176,18 @@ let package = Package(
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "JWTKit", package: "jwt-kit"),
                 .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "GatewayTests",
+            dependencies: [
+                "Gateway",
+                "FlotillaKit",
+                "FlotillaKitTesting",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -34,14 +34,15 @@ public struct AuthenticationMiddleware: RouterMiddleware {
         return try await next(request, context)
     }
 
-    enum Credential: Equatable {
+    /// What an `Authorization` header holds.
+    public enum Credential: Equatable, Sendable {
         case none
         case invalid
         case token(String)
     }
 
     /// The bearer token in an `Authorization` value (RFC 6750 §2.1; scheme case-insensitive).
-    static func bearerToken(_ header: String?) -> Credential {
+    public static func bearerToken(_ header: String?) -> Credential {
         guard let header else { return .none }
         let parts = header.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: true)
         guard parts.count == 2, parts[0].lowercased() == "bearer" else { return .invalid }

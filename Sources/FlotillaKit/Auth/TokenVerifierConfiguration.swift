@@ -33,14 +33,16 @@ public struct TokenVerifierConfiguration: Sendable {
 
 extension ServiceRuntime {
     /// A verifier for tokens issued by the auth service, reading its JWKS through an
-    /// `auth` upstream (`AUTH_SERVICE_URL`) and checking `denylist` (fails closed).
+    /// `auth` upstream (`AUTH_SERVICE_URL`; pass `upstream` if the service already has one)
+    /// and checking `denylist` (fails closed).
     public func makeTokenVerifier(
         _ configuration: TokenVerifierConfiguration,
         environment: EnvironmentReader,
         client: FlotillaHTTPClient,
-        denylist: TokenDenylist?
+        denylist: TokenDenylist?,
+        upstream: Upstream? = nil
     ) -> TokenVerifier {
-        let upstream = makeUpstream("auth", defaultURL: "http://127.0.0.1:3001", environment: environment, client: client)
+        let upstream = upstream ?? makeUpstream("auth", defaultURL: Fleet.member("auth")!.localURL, environment: environment, client: client)
         let keys = RemoteKeySource(
             upstream: upstream, algorithms: configuration.policy.algorithms,
             minRefreshInterval: configuration.jwksMinRefreshInterval, maxAge: configuration.jwksMaxAge, logger: logger)

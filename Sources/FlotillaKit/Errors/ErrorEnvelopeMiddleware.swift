@@ -20,15 +20,22 @@ public struct ErrorEnvelopeMiddleware: RouterMiddleware {
         do {
             return try await next(request, context)
         } catch {
-            let apiError = Self.apiError(for: error, request: request, context: context)
-            if apiError.status.kind == .serverError {
-                context.logger.error(
-                    "request failed",
-                    metadata: ["error.type": "\(type(of: error))", "error.description": "\(String(reflecting: error))"]
-                )
-            }
-            return Self.response(for: apiError, requestID: context.correlation.requestID)
+            return Self.render(error, request: request, context: context)
         }
+    }
+
+    /// The enveloped response for `error`, logging server errors in full. For middleware
+    /// that must decorate error responses too (security headers, CORS) and so cannot let
+    /// errors pass through it.
+    public static func render(_ error: any Error, request: Request, context: Context) -> Response {
+        let apiError = apiError(for: error, request: request, context: context)
+        if apiError.status.kind == .serverError {
+            context.logger.error(
+                "request failed",
+                metadata: ["error.type": "\(type(of: error))", "error.description": "\(String(reflecting: error))"]
+            )
+        }
+        return response(for: apiError, requestID: context.correlation.requestID)
     }
 
     /// The ``APIError`` an arbitrary thrown error is answered with.

@@ -23,6 +23,12 @@ public struct HTTPClientResponse: Sendable {
     public let headers: [(String, String)]
     public let body: [UInt8]
 
+    public init(status: Int, headers: [(String, String)], body: [UInt8]) {
+        self.status = status
+        self.headers = headers
+        self.body = body
+    }
+
     /// The first value of header `name` (case-insensitive).
     public func header(_ name: String) -> String? {
         headers.first { $0.0.equalsIgnoringCase(name) }?.1

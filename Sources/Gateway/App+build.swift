@@ -1,0 +1,40 @@
+import FlotillaKit
+import Hummingbird
+
+/// Build the gateway application; used by `main` and by the tests.
+func buildApplication(_ configuration: GatewayConfiguration, httpClient: FlotillaHTTPClient? = nil) -> FlotillaApplication {
+    let runtime = ServiceRuntime(configuration: configuration.service)
+    let environment = EnvironmentReader()
+    let client = httpClient ?? FlotillaHTTPClient(configuration: .init(userAgent: "flotilla-gateway/\(GatewayApp.identity.version)"))
+    // Redis only serves policies that degrade gracefully, so it never fails readiness.
+    let redis = runtime.makeRedisClient(configuration.redis, criticality: .optional)
+
+    var upstreams = [String: Upstream]()
+    for name in Set(configuration.routes.map(\.upstream)) {
+        let options = configuration.upstreamOptions[name]
+        var policy = Upstream.Policy()
+        policy.retry.maxAttempts = options?.maxAttempts ?? policy.retry.maxAttempts
+        policy.maxConcurrentCalls = options?.maxConcurrentCalls ?? policy.maxConcurrentCalls
+        let defaultURL = options?.url ?? Fleet.member(name)?.localURL ?? "http://127.0.0.1"
+        upstreams[name] = runtime.makeUpstream(name, defaultURL: defaultURL, environment: environment, client: client, policy: policy)
+    }
+    let verifier = runtime.makeTokenVerifier(
+        configuration.verification, environment: environment, client: client, denylist: TokenDenylist(client: redis),
+        upstream: upstreams["auth"])
+    let rateLimiter = GatewayRateLimiter(client: redis, failOpen: configuration.rateLimitFailOpen, logger: runtime.logger)
+    runtime.healthChecks.register(RateLimiterHealthCheck(limiter: rateLimiter))
+
+    let router = runtime.makeRouter()
+    router.add(middleware: SecurityHeadersMiddleware(hstsMaxAge: configuration.hstsMaxAge))
+    router.add(middleware: CORSMiddleware(policy: configuration.cors))
+    router.add(middleware: RequestLimitsMiddleware(maxURLBytes: configuration.maxURLBytes, maxHeaderBytes: configuration.maxHeaderBytes))
+    DocsController(routes: configuration.routes, upstreams: upstreams, version: GatewayApp.identity.version, logger: runtime.logger)
+        .addRoutes(to: router)
+    let proxy = GatewayProxy(
+        routes: configuration.routes, upstreams: upstreams, authorizer: RouteAuthorizer(verifier: verifier), rateLimiter: rateLimiter,
+        cache: ResponseCache(client: redis, logger: runtime.logger), trustedProxies: configuration.service.trustedProxies,
+        metrics: GatewayMetrics(metrics: runtime.metrics))
+    // Last, so it wraps only the not-found responder: what no local route answers is proxied.
+    router.add(middleware: proxy)
+    return runtime.makeApplication(router: router, services: httpClient == nil ? [client, redis] : [redis])
+}

@@ -1,0 +1,66 @@
+import FlotillaKit
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
+/// The gateway's settings, from the environment (see README's configuration table).
+struct GatewayConfiguration: Sendable {
+    var service: ServiceConfiguration
+    var redis: RedisConfiguration
+    var verification: TokenVerifierConfiguration
+    var routes: [GatewayRoute]
+    /// Upstream options from the table (URLs of non-fleet upstreams, retries, bulkheads).
+    var upstreamOptions: [String: RouteTable.UpstreamOptions]
+    var rateLimitFailOpen: Bool
+    var cors: CORSPolicy
+    var hstsMaxAge: Duration
+    var maxURLBytes: Int
+    var maxHeaderBytes: Int
+
+    init(environment: inout EnvironmentReader) {
+        service = ServiceConfiguration(identity: GatewayApp.identity, environment: &environment)
+        redis = RedisConfiguration(environment: &environment)
+        verification = TokenVerifierConfiguration(environment: &environment)
+        rateLimitFailOpen = environment.boolean("GATEWAY_RATE_LIMIT_FAIL_OPEN", default: true)
+        hstsMaxAge = environment.seconds("GATEWAY_HSTS_MAX_AGE_SECONDS", default: .seconds(31_536_000), in: 0...63_072_000)
+        maxURLBytes = environment.integer("GATEWAY_MAX_URL_BYTES", default: 8192, in: 256...65_536)
+        maxHeaderBytes = environment.integer("GATEWAY_MAX_HEADER_BYTES", default: 16_384, in: 1024...262_144)
+        cors = CORSPolicy()
+        cors.origins = Self.list(environment.raw("CORS_ALLOWED_ORIGINS")) ?? []
+        cors.methods = Self.list(environment.raw("CORS_ALLOWED_METHODS"))?.map { $0.uppercased() } ?? cors.methods
+        cors.headers = Self.list(environment.raw("CORS_ALLOWED_HEADERS")) ?? cors.headers
+        cors.allowCredentials = environment.boolean("CORS_ALLOW_CREDENTIALS", default: false)
+        cors.maxAge = environment.seconds("CORS_MAX_AGE_SECONDS", default: .seconds(600), in: 0...86_400)
+        if cors.allowCredentials && cors.origins.contains("*") {
+            environment.record("CORS_ALLOW_CREDENTIALS", "true", "false when CORS_ALLOWED_ORIGINS is * (browsers refuse credentials with a wildcard)")
+        }
+
+        let source = environment.raw("GATEWAY_ROUTES")
+        routes = []
+        upstreamOptions = [:]
+        do {
+            let json: String
+            if let source {
+                guard let data = FileManager.default.contents(atPath: source) else {
+                    throw RouteTableError(source: source, problems: ["the file cannot be read"])
+                }
+                json = String(decoding: data, as: UTF8.self)
+            } else {
+                json = EmbeddedText.defaultRoutes
+            }
+            let table = try RouteTable.parse(json, source: source ?? "built-in table")
+            routes = try table.compile(source: source ?? "built-in table")
+            upstreamOptions = table.upstreams
+        } catch let error as RouteTableError {
+            environment.record("GATEWAY_ROUTES", source ?? "(built-in)", "a valid route table; \(error)")
+        } catch {
+            environment.record("GATEWAY_ROUTES", source, "a readable route table (\(error))")
+        }
+    }
+
+    static func list(_ text: String?) -> [String]? {
+        text.map { $0.split(separator: ",").map { String($0.trimmingWhitespace()) }.filter { !$0.isEmpty } }
+    }
+}

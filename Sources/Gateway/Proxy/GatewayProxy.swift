@@ -1,0 +1,94 @@
+import FlotillaKit
+import HTTPTypes
+import Hummingbird
+import Logging
+import NIOCore
+
+/// The gateway's proxy, as the innermost middleware: a request no local route (ops, docs)
+/// answered is matched against the route table; a match gets its policies in order (client
+/// rate limit, authentication and authorization, principal rate limit, cache) and is
+/// proxied, anything else falls through to the 404.
+struct GatewayProxy: RouterMiddleware {
+    typealias Context = FlotillaRequestContext
+
+    let routes: [GatewayRoute]
+    let upstreams: [String: Upstream]
+    let authorizer: RouteAuthorizer
+    let rateLimiter: GatewayRateLimiter
+    let cache: ResponseCache
+    let trustedProxies: TrustedProxies
+    let metrics: GatewayMetrics
+
+    func route(for path: String) -> GatewayRoute? {
+        let path = Substring(path)
+        return routes.first { $0.matches(path) }
+    }
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        let started = ContinuousClock.now
+        guard let route = route(for: request.uri.path) else {
+            return try await next(request, context)
+        }
+        do {
+            let response = try await proxy(request, route: route, context: context)
+            metrics.record(route: route, status: response.status.code, since: started)
+            return response
+        } catch let error as APIError {
+            metrics.record(route: route, status: error.status.code, since: started)
+            throw error
+        }
+    }
+
+    func proxy(_ request: Request, route: GatewayRoute, context: FlotillaRequestContext) async throws -> Response {
+        guard route.methods.contains(request.method) else {
+            throw APIError.methodNotAllowed(request.method, path: request.uri.path, allowed: route.methods.sorted { $0.rawValue < $1.rawValue })
+        }
+        let clientIP = context.clientIP ?? "unknown"
+        var limit = try await rateLimiter.check(policy: route.rateLimitName, key: "ip:\(clientIP)", perMinute: route.rateLimit.perClient)
+        let principal = try await authorizer.authorize(request, route: route, context: context)
+        if let principal, let perPrincipal = try await rateLimiter.check(
+            policy: route.rateLimitName, key: "sub:\(principal.kind.rawValue):\(principal.subject)", perMinute: route.rateLimit.perPrincipal)
+        {
+            if limit.map({ perPrincipal.decision.remaining < $0.decision.remaining }) ?? true { limit = perPrincipal }
+        }
+
+        let path = route.upstreamPath(for: Substring(request.uri.path))
+        let target = path + (request.uri.query.map { "?\($0)" } ?? "")
+        let cacheKey = (request.method == .get && route.cacheTTL > .zero)
+            ? cache.key(method: "GET", path: path, query: request.uri.query, principal: principal) : nil
+        var upstreamResponse: HTTPClientResponse?
+        var cacheStatus: String?
+        if let cacheKey {
+            upstreamResponse = await cache.lookup(cacheKey)
+            cacheStatus = upstreamResponse == nil ? "MISS" : "HIT"
+        }
+        if upstreamResponse == nil {
+            upstreamResponse = try await call(request, route: route, target: target, context: context)
+            if let cacheKey, let fresh = upstreamResponse { await cache.store(fresh, key: cacheKey, ttl: route.cacheTTL) }
+        }
+        guard let upstreamResponse else { throw APIError.internalError }
+
+        var headers = ForwardedHeaders.clientResponseHeaders(upstreamResponse.headers)
+        if let cacheStatus { headers[.xCache] = cacheStatus }
+        if let limit { headers.append(contentsOf: limit.headers) }
+        return Response(
+            status: HTTPResponse.Status(code: upstreamResponse.status), headers: headers,
+            body: .init(byteBuffer: ByteBuffer(bytes: upstreamResponse.body)))
+    }
+
+    func call(_ request: Request, route: GatewayRoute, target: String, context: FlotillaRequestContext) async throws -> HTTPClientResponse {
+        guard let upstream = upstreams[route.upstream] else { throw APIError.internalError }
+        let body = try await request.body.collect(upTo: context.maxUploadSize)
+        let peer = context.peerIP ?? "unknown"
+        let headers = ForwardedHeaders.upstreamRequestHeaders(request.headers, authority: request.head.authority, peerIP: peer, peerIsTrusted: trustedProxies.isTrusted(peer))
+        do {
+            return try await upstream.execute(
+                request.method.rawValue, target, headers: headers,
+                body: body.readableBytes > 0 || request.method == .post || request.method == .put || request.method == .patch ? Array(body.readableBytesView) : nil,
+                idempotent: route.retry ? nil : false, timeout: route.timeout)
+        } catch let error as HTTPClientError {
+            context.logger.warning("upstream call failed", metadata: ["upstream": "\(route.upstream)", "error.description": "\(error)"])
+            throw UpstreamFailure.apiError(for: error, upstream: route.upstream)
+        }
+    }
+}
