@@ -4,7 +4,8 @@ import Hummingbird
 /// Build the gateway application; used by `main` and by the tests.
 func buildApplication(_ configuration: GatewayConfiguration, httpClient: FlotillaHTTPClient? = nil) -> FlotillaApplication {
     let runtime = ServiceRuntime(configuration: configuration.service)
-    let environment = EnvironmentReader()
+    // URLs are resolved in the configuration; the upstreams take them as they are.
+    let environment = EnvironmentReader([:])
     let client = httpClient ?? FlotillaHTTPClient(configuration: .init(userAgent: "flotilla-gateway/\(GatewayApp.identity.version)"))
     // Redis only serves policies that degrade gracefully, so it never fails readiness.
     let redis = runtime.makeRedisClient(configuration.redis, criticality: .optional)
@@ -15,13 +16,19 @@ func buildApplication(_ configuration: GatewayConfiguration, httpClient: Flotill
         var policy = Upstream.Policy()
         policy.retry.maxAttempts = options?.maxAttempts ?? policy.retry.maxAttempts
         policy.maxConcurrentCalls = options?.maxConcurrentCalls ?? policy.maxConcurrentCalls
-        let defaultURL = options?.url ?? Fleet.member(name)?.localURL ?? "http://127.0.0.1"
-        upstreams[name] = runtime.makeUpstream(name, defaultURL: defaultURL, environment: environment, client: client, policy: policy)
+        if let calls = options?.breakerMinimumCalls {
+            policy.breaker.minimumCalls = calls
+            policy.breaker.windowSize = max(policy.breaker.windowSize, calls)
+        }
+        if let open = options?.breakerOpenMilliseconds { policy.breaker.openDuration = .milliseconds(open) }
+        upstreams[name] = runtime.makeUpstream(
+            name, defaultURL: configuration.upstreamURLs[name] ?? "http://127.0.0.1", environment: environment, client: client, policy: policy)
     }
     let verifier = runtime.makeTokenVerifier(
-        configuration.verification, environment: environment, client: client, denylist: TokenDenylist(client: redis),
-        upstream: upstreams["auth"])
-    let rateLimiter = GatewayRateLimiter(client: redis, failOpen: configuration.rateLimitFailOpen, logger: runtime.logger)
+        configuration.verification, environment: EnvironmentReader(["AUTH_SERVICE_URL": configuration.upstreamURLs["auth"] ?? ""]),
+        client: client, denylist: TokenDenylist(client: redis), upstream: upstreams["auth"])
+    let rateLimiter = GatewayRateLimiter(
+        client: redis, failOpen: configuration.rateLimitFailOpen, logger: runtime.logger, prefix: configuration.redisKeyPrefix + "ratelimit:")
     runtime.healthChecks.register(RateLimiterHealthCheck(limiter: rateLimiter))
 
     let router = runtime.makeRouter()
@@ -32,7 +39,7 @@ func buildApplication(_ configuration: GatewayConfiguration, httpClient: Flotill
         .addRoutes(to: router)
     let proxy = GatewayProxy(
         routes: configuration.routes, upstreams: upstreams, authorizer: RouteAuthorizer(verifier: verifier), rateLimiter: rateLimiter,
-        cache: ResponseCache(client: redis, logger: runtime.logger), trustedProxies: configuration.service.trustedProxies,
+        cache: ResponseCache(client: redis, logger: runtime.logger, prefix: configuration.redisKeyPrefix + "cache:"), trustedProxies: configuration.service.trustedProxies,
         metrics: GatewayMetrics(metrics: runtime.metrics))
     // Last, so it wraps only the not-found responder: what no local route answers is proxied.
     router.add(middleware: proxy)

@@ -9,12 +9,19 @@ extension ServiceRuntime {
         client: FlotillaHTTPClient,
         policy: Upstream.Policy = Upstream.Policy()
     ) -> Upstream {
-        let variable = String(name.uppercased().map { $0 == "-" ? "_" : $0 }) + "_SERVICE_URL"
+        let variable = Upstream.urlVariable(for: name)
         let upstream = Upstream(
             name: name, baseURL: environment.string(variable, default: defaultURL), policy: policy,
             client: client, metrics: metrics, logger: logger)
         healthChecks.register(CircuitBreakerHealthCheck(upstream: upstream))
         return upstream
+    }
+}
+
+extension Upstream {
+    /// The variable holding upstream `name`'s base URL: `CATALOG_SERVICE_URL` for `catalog`.
+    public static func urlVariable(for name: String) -> String {
+        String(name.uppercased().map { $0 == "-" ? "_" : $0 }) + "_SERVICE_URL"
     }
 }
 

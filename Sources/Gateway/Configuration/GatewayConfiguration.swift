@@ -11,13 +11,18 @@ struct GatewayConfiguration: Sendable {
     var redis: RedisConfiguration
     var verification: TokenVerifierConfiguration
     var routes: [GatewayRoute]
-    /// Upstream options from the table (URLs of non-fleet upstreams, retries, bulkheads).
+    /// Upstream options from the table (retries, bulkheads, breakers).
     var upstreamOptions: [String: RouteTable.UpstreamOptions]
+    /// Each routed upstream's base URL, and `auth`'s (for the JWKS): `<NAME>_SERVICE_URL`,
+    /// else the table's `url`, else the fleet's local port.
+    var upstreamURLs: [String: String]
     var rateLimitFailOpen: Bool
     var cors: CORSPolicy
     var hstsMaxAge: Duration
     var maxURLBytes: Int
     var maxHeaderBytes: Int
+    /// Prefix of the gateway's Redis keys (rate-limit windows, cached responses).
+    var redisKeyPrefix: String
 
     init(environment: inout EnvironmentReader) {
         service = ServiceConfiguration(identity: GatewayApp.identity, environment: &environment)
@@ -27,6 +32,7 @@ struct GatewayConfiguration: Sendable {
         hstsMaxAge = environment.seconds("GATEWAY_HSTS_MAX_AGE_SECONDS", default: .seconds(31_536_000), in: 0...63_072_000)
         maxURLBytes = environment.integer("GATEWAY_MAX_URL_BYTES", default: 8192, in: 256...65_536)
         maxHeaderBytes = environment.integer("GATEWAY_MAX_HEADER_BYTES", default: 16_384, in: 1024...262_144)
+        redisKeyPrefix = environment.string("GATEWAY_REDIS_PREFIX", default: "flotilla:gateway:")
         cors = CORSPolicy()
         cors.origins = Self.list(environment.raw("CORS_ALLOWED_ORIGINS")) ?? []
         cors.methods = Self.list(environment.raw("CORS_ALLOWED_METHODS"))?.map { $0.uppercased() } ?? cors.methods
@@ -40,6 +46,7 @@ struct GatewayConfiguration: Sendable {
         let source = environment.raw("GATEWAY_ROUTES")
         routes = []
         upstreamOptions = [:]
+        upstreamURLs = [:]
         do {
             let json: String
             if let source {
@@ -53,6 +60,9 @@ struct GatewayConfiguration: Sendable {
             let table = try RouteTable.parse(json, source: source ?? "built-in table")
             routes = try table.compile(source: source ?? "built-in table")
             upstreamOptions = table.upstreams
+            for name in Set(routes.map(\.upstream)).union(["auth"]) {
+                upstreamURLs[name] = environment.raw(Upstream.urlVariable(for: name)) ?? table.upstreams[name]?.url ?? Fleet.member(name)?.localURL
+            }
         } catch let error as RouteTableError {
             environment.record("GATEWAY_ROUTES", source ?? "(built-in)", "a valid route table; \(error)")
         } catch {

@@ -15,7 +15,7 @@ final class GatewayRateLimiter: Sendable {
     /// Set while the last check failed; read by the `ratelimit:redis` health check.
     let degraded = Atomic<Bool>(false)
 
-    init(client: RedisClient, failOpen: Bool, logger: Logger, prefix: String = "flotilla:gateway:ratelimit:") {
+    init(client: RedisClient, failOpen: Bool, logger: Logger, prefix: String) {
         self.client = client
         self.failOpen = failOpen
         self.logger = logger

@@ -15,7 +15,8 @@ import Foundation
 struct ResponseCache: Sendable {
     let client: RedisClient
     let logger: Logger
-    var prefix = "flotilla:gateway:cache:"
+    /// e.g. `flotilla:gateway:cache:`
+    let prefix: String
 
     /// What is stored: enough to replay the response.
     struct Entry: Codable, Sendable {

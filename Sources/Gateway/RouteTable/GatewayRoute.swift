@@ -52,6 +52,15 @@ extension RouteTable {
             if let attempts = options.maxAttempts, !(1...5).contains(attempts) {
                 problems.append("upstreams.\(name).max_attempts: \(attempts) is not between 1 and 5")
             }
+            if let calls = options.maxConcurrentCalls, !(1...10_000).contains(calls) {
+                problems.append("upstreams.\(name).max_concurrent_calls: \(calls) is not between 1 and 10000")
+            }
+            if let calls = options.breakerMinimumCalls, !(1...1000).contains(calls) {
+                problems.append("upstreams.\(name).breaker_minimum_calls: \(calls) is not between 1 and 1000")
+            }
+            if let open = options.breakerOpenMilliseconds, !(100...600_000).contains(open) {
+                problems.append("upstreams.\(name).breaker_open_ms: \(open) is not between 100 and 600000")
+            }
         }
         if routes.isEmpty { problems.append("routes: the table has no routes") }
         var seen = Set<String>()

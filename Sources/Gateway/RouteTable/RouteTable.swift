@@ -32,9 +32,13 @@ struct RouteTable: Decodable, Sendable {
         /// Attempts in all for idempotent calls (1 disables retries).
         var maxAttempts: Int?
         var maxConcurrentCalls: Int?
+        /// Calls in the breaker's window before it may open, and how long it stays open.
+        var breakerMinimumCalls: Int?
+        var breakerOpenMilliseconds: Int?
 
         enum CodingKeys: String, CodingKey {
             case url, maxAttempts = "max_attempts", maxConcurrentCalls = "max_concurrent_calls"
+            case breakerMinimumCalls = "breaker_minimum_calls", breakerOpenMilliseconds = "breaker_open_ms"
         }
     }
 
