@@ -31,10 +31,11 @@ func buildApplication(_ configuration: GatewayConfiguration, httpClient: Flotill
         client: redis, failOpen: configuration.rateLimitFailOpen, logger: runtime.logger, prefix: configuration.redisKeyPrefix + "ratelimit:")
     runtime.healthChecks.register(RateLimiterHealthCheck(limiter: rateLimiter))
 
-    let router = runtime.makeRouter()
-    router.add(middleware: SecurityHeadersMiddleware(hstsMaxAge: configuration.hstsMaxAge))
-    router.add(middleware: CORSMiddleware(policy: configuration.cors))
-    router.add(middleware: RequestLimitsMiddleware(maxURLBytes: configuration.maxURLBytes, maxHeaderBytes: configuration.maxHeaderBytes))
+    let router = runtime.makeRouter(middleware: [
+        SecurityHeadersMiddleware(hstsMaxAge: configuration.hstsMaxAge),
+        CORSMiddleware(policy: configuration.cors),
+        RequestLimitsMiddleware(maxURLBytes: configuration.maxURLBytes, maxHeaderBytes: configuration.maxHeaderBytes),
+    ])
     DocsController(routes: configuration.routes, upstreams: upstreams, version: GatewayApp.identity.version, logger: runtime.logger)
         .addRoutes(to: router)
     let proxy = GatewayProxy(

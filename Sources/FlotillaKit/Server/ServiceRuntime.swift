@@ -30,8 +30,10 @@ public final class ServiceRuntime: Sendable {
     }
 
     /// A router with the kit's middleware (correlation, client address, metrics, access log,
-    /// error envelope, body limit) and the ops endpoints. Add the service's routes to it.
-    public func makeRouter() -> Router<FlotillaRequestContext> {
+    /// error envelope, body limit), then `middleware` (e.g. the gateway's security headers,
+    /// which must cover the ops endpoints too), and the ops endpoints. Add the service's
+    /// routes to it.
+    public func makeRouter(middleware: [any MiddlewareProtocol<Request, Response, FlotillaRequestContext>] = []) -> Router<FlotillaRequestContext> {
         let router = Router(context: FlotillaRequestContext.self, options: .autoGenerateHeadEndpoints)
         router.add(middleware: CorrelationMiddleware())
         router.add(middleware: ClientAddressMiddleware(trustedProxies: configuration.trustedProxies))
@@ -39,6 +41,9 @@ public final class ServiceRuntime: Sendable {
         router.add(middleware: AccessLogMiddleware())
         router.add(middleware: ErrorEnvelopeMiddleware())
         router.add(middleware: BodyLimitMiddleware(limit: configuration.maxBodyBytes))
+        for extra in middleware {
+            router.add(middleware: extra)
+        }
         OpsRoutes(runtime: self).register(on: router)
         return router
     }

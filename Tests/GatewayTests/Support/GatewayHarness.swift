@@ -71,8 +71,10 @@ struct GatewayHarness {
         var environment = EnvironmentReader(values)
         var configuration = GatewayConfiguration(environment: &environment)
         try environment.validate()
-        configuration.service = .testing(name: "gateway")
-        configuration.service.trustedProxies = TrustedProxies(environment: &environment)
+        var service = ServiceConfiguration.testing(name: "gateway")
+        service.maxBodyBytes = configuration.service.maxBodyBytes
+        service.trustedProxies = configuration.service.trustedProxies
+        configuration.service = service
         // Each run gets its own Redis keys, so limits and cache entries never leak between tests.
         configuration.redisKeyPrefix = "test:gw:\(UUID().uuidString.prefix(8)):"
         return configuration

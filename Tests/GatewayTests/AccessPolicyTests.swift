@@ -1,0 +1,59 @@
+@testable import Gateway
+import FlotillaKit
+import FlotillaKitTesting
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Testing
+
+@Suite("gateway: authentication and authorization")
+struct AccessPolicyTests {
+    @Test func requiredRoutesRejectBeforeTheUpstreamIsCalled() async throws {
+        try await GatewayHarness.run { client, upstream, issuer in
+            let missing = try await client.send(.get, "/api/v1/items/1")
+            #expect(missing.status == .unauthorized)
+            #expect(missing.headers[.wwwAuthenticate] == #"Bearer realm="flotilla""#)
+            #expect(missing.body.contains(#""error":"unauthorized""#))
+            let forged = try await client.send(.get, "/api/v1/items/1", headers: [.authorization: "Bearer not.a.token"])
+            #expect(forged.status == .unauthorized)
+            let expired = try await issuer.token(subject: "u", issuedAt: Date().addingTimeInterval(-3600), lifetime: .seconds(60))
+            #expect(try await client.send(.get, "/api/v1/items/1", headers: [.authorization: "Bearer \(expired)"]).status == .unauthorized)
+            #expect(upstream.requests.isEmpty, "no rejected request reached the upstream")
+
+            let token = try await issuer.token(subject: "u")
+            #expect(try await client.send(.get, "/api/v1/items/1", headers: [.authorization: "Bearer \(token)"]).status == .ok)
+            #expect(upstream.requests.count == 1)
+        }
+    }
+
+    @Test func publicAndOptionalRoutes() async throws {
+        try await GatewayHarness.run { client, upstream, issuer in
+            #expect(try await client.send(.get, "/api/v1/open").status == .ok)
+            #expect(try await client.send(.get, "/api/v1/open", headers: [.authorization: "Bearer junk"]).status == .ok, "public routes do not verify")
+            #expect(try await client.send(.get, "/api/v1/maybe").status == .ok)
+            let token = try await issuer.token(subject: "u")
+            #expect(try await client.send(.get, "/api/v1/maybe", headers: [.authorization: "Bearer \(token)"]).status == .ok)
+            let bad = try await client.send(.get, "/api/v1/maybe", headers: [.authorization: "Bearer junk"])
+            #expect(bad.status == .unauthorized, "an optional route still refuses a bad token")
+            #expect(upstream.requests.count == 4)
+        }
+    }
+
+    @Test func rolesAndScopesAreEnforced() async throws {
+        try await GatewayHarness.run { client, upstream, issuer in
+            let member = try await issuer.token(subject: "m", roles: [.member])
+            let admin = try await issuer.token(subject: "a", roles: [.admin])
+            let denied = try await client.send(.get, "/api/v1/admin", headers: [.authorization: "Bearer \(member)"])
+            #expect(denied.status == .forbidden)
+            #expect(denied.body.contains(#""error":"forbidden""#))
+            #expect(try await client.send(.get, "/api/v1/admin", headers: [.authorization: "Bearer \(admin)"]).status == .ok)
+
+            let unscoped = try await issuer.token(subject: "client:x", roles: [], kind: .service)
+            let scoped = try await issuer.token(subject: "client:x", roles: [], scopes: ["things:write"], kind: .service)
+            #expect(try await client.send(.post, "/api/v1/scoped", headers: [.authorization: "Bearer \(unscoped)"], body: "{}").status == .forbidden)
+            #expect(try await client.send(.post, "/api/v1/scoped", headers: [.authorization: "Bearer \(scoped)"], body: "{}").status == .ok)
+            #expect(upstream.requests.count == 2)
+        }
+    }
+}
