@@ -36,7 +36,7 @@ final class RecordingUpstream: Sendable {
         })
     }
 
-    static let document = ##"{"openapi":"3.1.0","info":{"title":"echo","version":"1"},"paths":{"/things/{id}":{"get":{"responses":{"200":{"description":"a thing","content":{"application/json":{"schema":{"$ref":"#/components/schemas/Thing"}}}}}}}},"components":{"schemas":{"Thing":{"type":"object"}}}}"##
+    static let document = ##"{"openapi":"3.1.0","info":{"title":"echo","version":"1"},"paths":{"/things/{id}":{"get":{"parameters":[{"name":"id","in":"path","required":true,"schema":{"type":"string"}}],"responses":{"200":{"description":"a thing","content":{"application/json":{"schema":{"$ref":"#/components/schemas/Thing"}}}}}}}},"components":{"schemas":{"Thing":{"type":"object"}}}}"##
 
     /// Answers every request no route took (the kit's ops routes and the document excepted).
     struct Recorder: RouterMiddleware {
