@@ -2,10 +2,11 @@ import FlotillaKit
 import Foundation
 import Hummingbird
 import JWTKit
+import CryptoExtras
 
-/// Signs access tokens the way the auth service does, with a throwaway ES256 key, for
-/// testing services that verify tokens without running `auth`. ``jwksServer()`` publishes
-/// the key; point the service's `AUTH_SERVICE_URL` at it.
+/// Signs access tokens the way the auth service does, with a throwaway ES256 (or RS256)
+/// key, for testing and benchmarking services that verify tokens without running `auth`.
+/// ``jwksServer()`` publishes the key; point the service's `AUTH_SERVICE_URL` at it.
 public struct TestTokenIssuer: Sendable {
     public let kid: String
     public let issuer: String
@@ -14,14 +15,23 @@ public struct TestTokenIssuer: Sendable {
     public let jwks: JSONWebKeySet
     private let keys: JWTKeyCollection
 
-    public init(kid: String = "test-es256", issuer: String = "flotilla-auth", audience: String = "flotilla") async throws {
-        let key = ES256PrivateKey()
-        guard let parameters = key.publicKey.parameters else { throw JWTError.generic(identifier: "ecdsa", reason: "no public key parameters") }
+    public init(kid: String = "test-es256", issuer: String = "flotilla-auth", audience: String = "flotilla", rsa: Bool = false) async throws {
         self.kid = kid
         self.issuer = issuer
         self.audience = audience
-        self.jwks = JSONWebKeySet(keys: [JSONWebKey(kty: "EC", alg: "ES256", kid: kid, crv: "P-256", x: parameters.x, y: parameters.y)])
-        self.keys = await JWTKeyCollection().add(ecdsa: key, kid: JWKIdentifier(string: kid))
+        if rsa {
+            let key = try Insecure.RSA.PrivateKey(pem: _RSA.Signing.PrivateKey(keySize: .bits2048).pemRepresentation)
+            let primitives = try key.publicKey.getKeyPrimitives()
+            self.jwks = JSONWebKeySet(keys: [
+                JSONWebKey(kty: "RSA", alg: "RS256", kid: kid, n: Base64URL.encode(primitives.modulus), e: Base64URL.encode(primitives.publicExponent))
+            ])
+            self.keys = await JWTKeyCollection().add(rsa: key, digestAlgorithm: .sha256, kid: JWKIdentifier(string: kid))
+        } else {
+            let key = ES256PrivateKey()
+            guard let parameters = key.publicKey.parameters else { throw JWTError.generic(identifier: "ecdsa", reason: "no public key parameters") }
+            self.jwks = JSONWebKeySet(keys: [JSONWebKey(kty: "EC", alg: "ES256", kid: kid, crv: "P-256", x: parameters.x, y: parameters.y)])
+            self.keys = await JWTKeyCollection().add(ecdsa: key, kid: JWKIdentifier(string: kid))
+        }
     }
 
     /// A signed access token for `subject`.

@@ -80,3 +80,19 @@ struct RemoteKeySourceTests {
         #expect(try await keys.key(for: "only") != nil, "stale but usable while the JWKS cannot be fetched")
     }
 }
+
+extension RemoteKeySourceTests {
+    @Test func concurrentFirstCallersShareOneFetch() async throws {
+        let key = try SigningKey.generate(kid: "shared", algorithm: .es256)
+        let server = JWKSServer([key.publicJWK])
+        try await server.application.application.test(.live) { client in
+            let keys = source(port: try #require(client.port), minRefresh: .seconds(60), maxAge: .seconds(300))
+            let found = try await withThrowingTaskGroup(of: Bool.self) { group in
+                for _ in 0..<16 { group.addTask { try await keys.key(for: "shared") != nil } }
+                return try await group.reduce(into: [Bool]()) { $0.append($1) }
+            }
+            #expect(found.allSatisfy { $0 }, "nobody is turned away while the first fetch is in flight")
+            #expect(server.fetches.load(ordering: .relaxed) == 1)
+        }
+    }
+}

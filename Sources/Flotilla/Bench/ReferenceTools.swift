@@ -5,6 +5,8 @@ enum ReferenceTools {
     struct Figures {
         let operationsPerSecond: Double
         let averageMilliseconds: Double
+        /// Latency percentiles in milliseconds (wrk's `--latency`: 50, 75, 90, 99).
+        var percentiles: [Int: Double] = [:]
     }
 
     /// `pgbench` with a one-statement `script` for `seconds` at `clients` connections.
@@ -35,18 +37,26 @@ enum ReferenceTools {
         return Figures(operationsPerSecond: rps, averageMilliseconds: average)
     }
 
-    /// `wrk` with `connections` connections (and up to 2 threads) for `seconds`.
-    static func wrk(url: String, connections: Int, seconds: Int) throws -> Figures {
-        let output = try run("wrk", ["-t", String(min(connections, 2)), "-c", String(connections), "-d", "\(seconds)s", "--latency", url])
+    /// `wrk` with `connections` connections (and up to 2 threads) for `seconds`; every
+    /// request carries `headers` (`Name: value`). Non-2xx answers fail the run.
+    static func wrk(url: String, connections: Int, seconds: Int, headers: [String] = []) throws -> Figures {
+        let arguments = ["-t", String(min(connections, 2)), "-c", String(connections), "-d", "\(seconds)s", "--latency"]
+            + headers.flatMap { ["-H", $0] } + [url]
+        let output = try run("wrk", arguments)
         guard let rate = number(after: "Requests/sec:", in: output),
-            let latency = wrkAverageMilliseconds(output)
+            let latency = wrkLineMilliseconds(output, label: "Latency")
         else { throw BenchFailure("could not read wrk output:\n\(output)") }
-        return Figures(operationsPerSecond: rate, averageMilliseconds: latency)
+        if output.contains("Non-2xx or 3xx responses") { throw BenchFailure("wrk saw error answers from \(url):\n\(output)") }
+        var percentiles = [Int: Double]()
+        for percentile in [50, 75, 90, 99] {
+            percentiles[percentile] = wrkLineMilliseconds(output, label: "\(percentile)%")
+        }
+        return Figures(operationsPerSecond: rate, averageMilliseconds: latency, percentiles: percentiles)
     }
 
-    /// "    Latency   412.33us  ..." → 0.412
-    private static func wrkAverageMilliseconds(_ output: String) -> Double? {
-        guard let line = output.split(separator: "\n").first(where: { $0.trimmingCharacters(in: .whitespaces).hasPrefix("Latency") }) else { return nil }
+    /// "    Latency   412.33us  ..." or "     99%    1.20ms" → the value in milliseconds.
+    private static func wrkLineMilliseconds(_ output: String, label: String) -> Double? {
+        guard let line = output.split(separator: "\n").first(where: { $0.trimmingCharacters(in: .whitespaces).hasPrefix(label) }) else { return nil }
         let fields = line.split(separator: " ")
         guard fields.count >= 2 else { return nil }
         let text = String(fields[1])

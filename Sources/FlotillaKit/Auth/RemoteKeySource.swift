@@ -21,6 +21,8 @@ public actor RemoteKeySource: VerificationKeySource {
     var keys: [String: VerificationKey] = [:]
     var fetchedAt: ContinuousClock.Instant?
     var lastAttempt: ContinuousClock.Instant?
+    /// The fetch in progress, which concurrent callers wait for instead of failing.
+    var refreshing: Task<Void, any Error>?
 
     public init(
         upstream: Upstream, path: String = "/.well-known/jwks.json", algorithms: Set<String>,
@@ -39,16 +41,22 @@ public actor RemoteKeySource: VerificationKeySource {
         let stale = fetchedAt.map { now - $0 >= maxAge } ?? true
         let mayRefetch = lastAttempt.map { now - $0 >= minRefreshInterval } ?? true
         if let key = keys[kid], !stale || !mayRefetch { return key }
-        guard mayRefetch else { return nil }
-        lastAttempt = now
-        do {
-            try await refresh()
-        } catch {
-            logger.warning("cannot fetch JWKS", metadata: ["upstream": "\(upstream.name)", "error.description": "\(error)"])
-            if let key = keys[kid] { return key }
-            if fetchedAt == nil { throw .keysUnavailable }
+        if let refreshing {
+            _ = try? await refreshing.value
+        } else if mayRefetch {
+            lastAttempt = now
+            let fetch = Task { try await self.refresh() }
+            refreshing = fetch
+            do {
+                try await fetch.value
+            } catch {
+                logger.warning("cannot fetch JWKS", metadata: ["upstream": "\(upstream.name)", "error.description": "\(error)"])
+            }
+            refreshing = nil
         }
-        return keys[kid]
+        if let key = keys[kid] { return key }
+        if fetchedAt == nil { throw .keysUnavailable }
+        return nil
     }
 
     func refresh() async throws {
