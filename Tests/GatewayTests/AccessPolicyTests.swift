@@ -15,6 +15,7 @@ struct AccessPolicyTests {
             #expect(missing.status == .unauthorized)
             #expect(missing.headers[.wwwAuthenticate] == #"Bearer realm="flotilla""#)
             #expect(missing.body.contains(#""error":"unauthorized""#))
+            #expect(missing.headers[.rateLimitLimit] == "100", "rate-limit headers on errors too")
             let forged = try await client.send(.get, "/api/v1/items/1", headers: [.authorization: "Bearer not.a.token"])
             #expect(forged.status == .unauthorized)
             let expired = try await issuer.token(subject: "u", issuedAt: Date().addingTimeInterval(-3600), lifetime: .seconds(60))

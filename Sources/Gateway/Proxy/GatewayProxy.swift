@@ -44,7 +44,20 @@ struct GatewayProxy: RouterMiddleware {
             throw APIError.methodNotAllowed(request.method, path: request.uri.path, allowed: route.methods.sorted { $0.rawValue < $1.rawValue })
         }
         let clientIP = context.clientIP ?? "unknown"
-        var limit = try await rateLimiter.check(policy: route.rateLimitName, key: "ip:\(clientIP)", perMinute: route.rateLimit.perClient)
+        let clientLimit = try await rateLimiter.check(policy: route.rateLimitName, key: "ip:\(clientIP)", perMinute: route.rateLimit.perClient)
+        do {
+            return try await authorizedProxy(request, route: route, clientLimit: clientLimit, context: context)
+        } catch var error as APIError where error.headers[.rateLimitLimit] == nil {
+            // Errors after the client's budget was counted still say where it stands.
+            if let clientLimit { error.headers.append(contentsOf: clientLimit.headers) }
+            throw error
+        }
+    }
+
+    func authorizedProxy(
+        _ request: Request, route: GatewayRoute, clientLimit: GatewayRateLimiter.Outcome?, context: FlotillaRequestContext
+    ) async throws -> Response {
+        var limit = clientLimit
         let principal = try await authorizer.authorize(request, route: route, context: context)
         if let principal, let perPrincipal = try await rateLimiter.check(
             policy: route.rateLimitName, key: "sub:\(principal.kind.rawValue):\(principal.subject)", perMinute: route.rateLimit.perPrincipal)
