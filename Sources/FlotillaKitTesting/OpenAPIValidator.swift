@@ -4,7 +4,11 @@ import Foundation
 /// service's `openapi.yaml`.
 public enum OpenAPIValidator {
     /// Exit status and output of the validator for the document at `path`.
-    public static func validate(path: String) throws -> Promtool.CheckResult {
+    public static func validate(path: String) async throws -> Promtool.CheckResult {
+        try await BlockingWork.run { try validateBlocking(path: path) }
+    }
+
+    static func validateBlocking(path: String) throws -> Promtool.CheckResult {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["python3", "-m", "openapi_spec_validator", path]

@@ -17,7 +17,11 @@ public enum Promtool {
 
     /// `promtool check metrics` on `exposition`. Throws if promtool is not installed
     /// (install Debian's `prometheus` package; `scripts/test-deps install` does).
-    public static func checkMetrics(_ exposition: String) throws -> CheckResult {
+    public static func checkMetrics(_ exposition: String) async throws -> CheckResult {
+        try await BlockingWork.run { try checkMetricsBlocking(exposition) }
+    }
+
+    static func checkMetricsBlocking(_ exposition: String) throws -> CheckResult {
         guard let path = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
             throw ToolMissing(tool: "promtool", hint: "apt-get install --no-install-recommends prometheus")
         }

@@ -89,7 +89,11 @@ public final class ServiceProcess: Sendable {
         executable: String,
         environment: [String: String] = [:],
         arguments: [String] = []
-    ) throws -> (status: Int32, output: String) {
+    ) async throws -> (status: Int32, output: String) {
+        try await BlockingWork.run { try runBlocking(executable: executable, environment: environment, arguments: arguments) }
+    }
+
+    static func runBlocking(executable: String, environment: [String: String], arguments: [String]) throws -> (status: Int32, output: String) {
         let process = Process()
         process.executableURL = try productURL(named: executable)
         process.arguments = arguments

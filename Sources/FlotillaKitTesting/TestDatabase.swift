@@ -38,20 +38,25 @@ public final class PrivatePostgres: Sendable {
     public let directory: String
     public let url: String
 
-    /// Start one with `scripts/test-deps start`.
-    public init() throws {
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("flotilla-pg-\(UUID().uuidString)").path
-        try Self.testDeps(["start", directory])
-        let env = try String(contentsOfFile: directory + "/env", encoding: .utf8)
-        guard let line = env.split(separator: "\n").first(where: { $0.contains("FLOTILLA_TEST_DATABASE_URL=") }),
-            let start = line.firstIndex(of: "'"), let end = line.lastIndex(of: "'"), start < end
-        else { throw MissingTestDependency(variable: "FLOTILLA_TEST_DATABASE_URL in \(directory)/env") }
-        url = String(line[line.index(after: start)..<end])
+    /// Start one with `scripts/test-deps start` (seconds of `initdb`, waited for off the
+    /// cooperative pool).
+    public init() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("flotilla-pg-\(UUID().uuidString)").path
+        self.directory = directory
+        url = try await BlockingWork.run {
+            try Self.testDeps(["start", directory])
+            let env = try String(contentsOfFile: directory + "/env", encoding: .utf8)
+            guard let line = env.split(separator: "\n").first(where: { $0.contains("FLOTILLA_TEST_DATABASE_URL=") }),
+                let start = line.firstIndex(of: "'"), let end = line.lastIndex(of: "'"), start < end
+            else { throw MissingTestDependency(variable: "FLOTILLA_TEST_DATABASE_URL in \(directory)/env") }
+            return String(line[line.index(after: start)..<end])
+        }
     }
 
     /// Restart the server (fast shutdown: open connections are cut).
-    public func restart() throws {
-        try Self.testDeps(["restart-postgres", directory])
+    public func restart() async throws {
+        let directory = directory
+        try await BlockingWork.run { try Self.testDeps(["restart-postgres", directory]) }
     }
 
     /// Stop the server and remove its files.

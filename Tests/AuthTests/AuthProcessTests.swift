@@ -50,7 +50,7 @@ struct AuthProcessTests {
         #expect(metrics.body.contains(#"auth_security_events_total{event="login",outcome="failure"} 1"#))
         #expect(metrics.body.contains(#"auth_security_events_total{event="login",outcome="success"} 1"#))
         #expect(metrics.body.contains(#"auth_security_events_total{event="register",outcome="success"} 1"#))
-        let lint = try Promtool.checkMetrics(metrics.body)
+        let lint = try await Promtool.checkMetrics(metrics.body)
         #expect(lint.status == 0 && lint.findings.isEmpty, "promtool: \(lint.findings)")
 
         // Logs are JSON lines; no password or token in any of them.

@@ -29,8 +29,8 @@ struct OpenAPITests {
         }
     }
 
-    @Test func theDocumentIsValidOpenAPI() throws {
-        let result = try OpenAPIValidator.validate(path: Self.specPath)
+    @Test func theDocumentIsValidOpenAPI() async throws {
+        let result = try await OpenAPIValidator.validate(path: Self.specPath)
         #expect(result.status == 0, "openapi-spec-validator: \(result.findings)")
     }
 }

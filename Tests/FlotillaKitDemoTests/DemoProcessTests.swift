@@ -34,7 +34,7 @@ struct DemoProcessTests {
         let metrics = try await HTTPTestClient.send("GET", service.baseURL + "/metrics")
         #expect(metrics.status == 200)
         #expect(metrics.body.contains(#"http_server_requests_total{method="GET",route="/echo/{name}",status="200"} 1"#))
-        let lint = try Promtool.checkMetrics(metrics.body)
+        let lint = try await Promtool.checkMetrics(metrics.body)
         #expect(lint.status == 0 && lint.findings.isEmpty, "promtool: \(lint.findings)")
 
         // Every line on stdout is a JSON object; the echo's lines carry its request ID.
@@ -51,20 +51,20 @@ struct DemoProcessTests {
         defer { service.stop() }
         try await service.waitUntilAnswering()
 
-        let healthy = try ServiceProcess.run(executable: Self.binary, arguments: ["healthcheck", "--url", service.baseURL + "/ready"])
+        let healthy = try await ServiceProcess.run(executable: Self.binary, arguments: ["healthcheck", "--url", service.baseURL + "/ready"])
         #expect(healthy.status == 0)
         let deadPort = try FreePort.allocate()
-        let unreachable = try ServiceProcess.run(
+        let unreachable = try await ServiceProcess.run(
             executable: Self.binary, arguments: ["healthcheck", "--url", "http://127.0.0.1:\(deadPort)/ready", "--timeout", "1"])
         #expect(unreachable.status == 1)
         #expect(unreachable.output.contains("cannot reach the service"))
-        let missingPath = try ServiceProcess.run(executable: Self.binary, arguments: ["healthcheck", "--url", service.baseURL + "/nope"])
+        let missingPath = try await ServiceProcess.run(executable: Self.binary, arguments: ["healthcheck", "--url", service.baseURL + "/nope"])
         #expect(missingPath.status == 1)
         #expect(missingPath.output.contains("HTTP 404"))
     }
 
-    @Test func invalidConfigurationFailsFastNamingTheVariables() throws {
-        let result = try ServiceProcess.run(executable: Self.binary, environment: ["PORT": "eighty", "LOG_FORMAT": "xml"])
+    @Test func invalidConfigurationFailsFastNamingTheVariables() async throws {
+        let result = try await ServiceProcess.run(executable: Self.binary, environment: ["PORT": "eighty", "LOG_FORMAT": "xml"])
         #expect(result.status == ServiceCommand.configurationErrorStatus)
         #expect(result.output.contains(#"PORT="eighty" is invalid"#))
         #expect(result.output.contains(#"LOG_FORMAT="xml" is invalid: expected one of json, pretty"#))

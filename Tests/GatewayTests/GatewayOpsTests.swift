@@ -17,19 +17,19 @@ struct GatewayOpsTests {
             #expect(metrics.body.contains(#"gateway_requests_total{route="/api/v1/open",upstream="echo",status="200"} 1"#))
             #expect(metrics.body.contains(#"gateway_requests_total{route="/api/v1/items",upstream="echo",status="401"} 1"#))
             #expect(metrics.body.contains(#"http_client_requests_total{upstream="echo""#))
-            let lint = try Promtool.checkMetrics(metrics.body)
+            let lint = try await Promtool.checkMetrics(metrics.body)
             #expect(lint.status == 0 && lint.findings.isEmpty, "promtool: \(lint.findings)")
         }
     }
 
-    @Test func itsOwnRoutesAreDocumented() throws {
+    @Test func itsOwnRoutesAreDocumented() async throws {
         let configuration = try GatewayHarness.configuration(["REDIS_URL": try TestRedis.url()])
         let application = buildApplication(configuration, httpClient: GatewayHarness.client)
         #expect(application.routes.contains(DeclaredRoute(method: .get, path: "/api/docs")))
         let mismatches = try OpenAPICoverage.mismatches(routes: application.routes, openAPIJSON: EmbeddedOpenAPI.json)
         #expect(mismatches.isEmpty, "\(mismatches)")
         let specPath = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../Sources/Gateway/openapi.yaml").standardized.path
-        let validation = try OpenAPIValidator.validate(path: specPath)
+        let validation = try await OpenAPIValidator.validate(path: specPath)
         #expect(validation.status == 0, "\(validation.findings)")
     }
 }

@@ -63,14 +63,14 @@ struct RouteTableTests {
         #expect(routes[1].upstreamPath(for: "/api/v1/me") == "/me")
     }
 
-    @Test func theBinaryRefusesABadTableAtStart() throws {
+    @Test func theBinaryRefusesABadTableAtStart() async throws {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("bad-routes-\(UUID().uuidString).json").path
         try #"{"routes": [{"prefix": "/api/v1/x", "upstream": "nowhere"}]}"#.write(toFile: file, atomically: true, encoding: .utf8)
-        let result = try ServiceProcess.run(executable: "gateway", environment: ["GATEWAY_ROUTES": file])
+        let result = try await ServiceProcess.run(executable: "gateway", environment: ["GATEWAY_ROUTES": file])
         #expect(result.status == ServiceCommand.configurationErrorStatus)
         #expect(result.output.contains("GATEWAY_ROUTES"))
         #expect(result.output.contains("upstream 'nowhere' is neither a fleet service nor declared under upstreams"))
-        let missing = try ServiceProcess.run(executable: "gateway", environment: ["GATEWAY_ROUTES": "/nonexistent/routes.json"])
+        let missing = try await ServiceProcess.run(executable: "gateway", environment: ["GATEWAY_ROUTES": "/nonexistent/routes.json"])
         #expect(missing.status == ServiceCommand.configurationErrorStatus)
         #expect(missing.output.contains("cannot be read"))
     }

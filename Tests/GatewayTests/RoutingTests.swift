@@ -40,7 +40,7 @@ struct RoutingTests {
     @Test func hopByHopAndSpoofedHeadersAreDroppedAndForwardingHeadersSet() async throws {
         try await GatewayHarness.run { client, upstream, _ in
             // curl, because the test client replaces a custom Connection header with its own.
-            let reply = try CurlCommand.get("http://127.0.0.1:\(try #require(client.port))/api/v1/open/hop", headers: [
+            let reply = try await CurlCommand.get("http://127.0.0.1:\(try #require(client.port))/api/v1/open/hop", headers: [
                 "Connection: keep-alive, X-Secret-Hop", "X-Secret-Hop: 1", "TE: trailers",
                 "X-User-ID: admin", "X-User-Roles: admin",
                 "X-Forwarded-For: 6.6.6.6", "X-Forwarded-Proto: https", "X-Forwarded-Host: evil.example",

@@ -83,7 +83,7 @@ struct UpstreamFailureTests {
 
             let file = FileManager.default.temporaryDirectory.appendingPathComponent("merged-\(UUID().uuidString).json").path
             try reply.body.write(toFile: file, atomically: true, encoding: .utf8)
-            let validation = try OpenAPIValidator.validate(path: file)
+            let validation = try await OpenAPIValidator.validate(path: file)
             #expect(validation.status == 0, "\(validation.findings)")
 
             let page = try await client.send(.get, "/api/docs")

@@ -15,10 +15,9 @@ struct SigningKey: Sendable {
     init(kid: String, pem: String) throws {
         self.kid = kid
         self.pem = pem
-        if pem.contains("RSA PRIVATE KEY") || (try? _RSA.Signing.PrivateKey(pemRepresentation: pem)) != nil {
-            let backing = try _RSA.Signing.PrivateKey(pemRepresentation: pem)
+        if let backing = try? _RSA.Signing.PrivateKey(pemRepresentation: pem) {
             guard backing.keySizeInBits >= 2048 else { throw SigningKeyError.weakKey(kid, backing.keySizeInBits) }
-            let key = try Insecure.RSA.PrivateKey(pem: pem)
+            let key = try Insecure.RSA.PrivateKey(backing: backing)
             let primitives = try key.publicKey.getKeyPrimitives()
             algorithm = .rs256
             publicJWK = JSONWebKey(

@@ -106,7 +106,7 @@ struct UpstreamTests {
             #expect(text.contains(#"circuit_breaker_transitions_total{upstream="catalog",to="closed"} 1"#))
             #expect(text.contains(#"http_client_requests_total{upstream="catalog",method="GET",outcome="503"} 4"#))
             #expect(text.contains(#"http_client_requests_total{upstream="catalog",method="GET",outcome="circuit_open"} 1"#))
-            let lint = try Promtool.checkMetrics(text)
+            let lint = try await Promtool.checkMetrics(text)
             #expect(lint.status == 0 && lint.findings.isEmpty, "promtool: \(lint.findings)")
         }
     }

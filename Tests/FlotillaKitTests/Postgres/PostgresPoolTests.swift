@@ -103,7 +103,7 @@ struct PostgresPoolTests {
     }
 
     @Test func recoversAfterTheServerRestarts() async throws {
-        let server = try PrivatePostgres()
+        let server = try await PrivatePostgres()
         defer { server.stop() }
         let logs = LogCapture()
         let pool = try TestDatabase.makePool(url: server.url, logs: logs) {
@@ -112,7 +112,7 @@ struct PostgresPoolTests {
         }
         defer { Task { await pool.close() } }
         #expect(try await pool.query("SELECT 1 AS one").rows.count == 1)
-        try server.restart()
+        try await server.restart()
         // The idle connection died with the old server; it is validated, dropped and replaced.
         #expect(try await pool.query("SELECT 2 AS two").rows[0].decode("two", as: Int.self) == 2)
         #expect(logs.allLines.contains { $0.contains("dropping a dead idle connection") })
@@ -147,7 +147,7 @@ struct PostgresPoolTests {
         #expect(text.contains("db_query_duration_seconds_bucket"))
         #expect(text.contains("db_pool_wait_seconds_bucket"))
         #expect(text.contains(#"db_pool_connections{state="in_use"}"#))
-        let lint = try Promtool.checkMetrics(text)
+        let lint = try await Promtool.checkMetrics(text)
         #expect(lint.status == 0 && lint.findings.isEmpty, "promtool: \(lint.findings)")
     }
 }

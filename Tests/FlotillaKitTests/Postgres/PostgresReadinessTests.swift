@@ -49,7 +49,7 @@ struct PostgresReadinessTests {
                 let text = String(buffer: response.body)
                 #expect(text.contains(#"db_queries_total{outcome="ok"}"#))
                 #expect(text.contains(#"db_pool_connections{state="idle"}"#))
-                let lint = try Promtool.checkMetrics(text)
+                let lint = try await Promtool.checkMetrics(text)
                 #expect(lint.status == 0 && lint.findings.isEmpty, "promtool: \(lint.findings)")
             }
         }

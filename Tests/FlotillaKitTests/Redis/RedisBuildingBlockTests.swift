@@ -174,7 +174,7 @@ struct RedisBuildingBlockTests {
         try await redis.send("PING")
         let text = metrics.exposition()
         #expect(text.contains(#"redis_pool_connections{state="idle"} 1"#))
-        let lint = try Promtool.checkMetrics(text)
+        let lint = try await Promtool.checkMetrics(text)
         #expect(lint.status == 0 && lint.findings.isEmpty, "promtool: \(lint.findings)")
     }
 }

@@ -58,7 +58,7 @@ struct MetricsEndpointTests {
             try await client.execute(uri: "/items/1", method: .get) { _ in }
             try await client.execute(uri: "/nope", method: .post) { _ in }
             try await client.execute(uri: "/metrics", method: .get) { response in
-                let result = try Promtool.checkMetrics(String(buffer: response.body))
+                let result = try await Promtool.checkMetrics(String(buffer: response.body))
                 #expect(result.status == 0, "promtool: \(result.findings)")
                 #expect(result.findings.isEmpty, "promtool findings: \(result.findings)")
             }

@@ -1,3 +1,4 @@
+import FlotillaKitTesting
 import Foundation
 
 /// A request sent with the `curl` command, for headers a test HTTP client will not send
@@ -17,7 +18,11 @@ enum CurlCommand {
         }
     }
 
-    static func get(_ url: String, headers: [String]) throws -> Reply {
+    static func get(_ url: String, headers: [String]) async throws -> Reply {
+        try await BlockingWork.run { try getBlocking(url, headers: headers) }
+    }
+
+    static func getBlocking(_ url: String, headers: [String]) throws -> Reply {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["curl", "-s", "-i", "--max-time", "10"] + headers.flatMap { ["-H", $0] } + [url]
