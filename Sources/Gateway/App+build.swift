@@ -24,11 +24,13 @@ func buildApplication(_ configuration: GatewayConfiguration, httpClient: Flotill
         upstreams[name] = runtime.makeUpstream(
             name, defaultURL: configuration.upstreamURLs[name] ?? "http://127.0.0.1", environment: environment, client: client, policy: policy)
     }
+    // The denylist is checked in the rate limiter's round trip, not by the verifier.
     let verifier = runtime.makeTokenVerifier(
         configuration.verification, environment: EnvironmentReader(["AUTH_SERVICE_URL": configuration.upstreamURLs["auth"] ?? ""]),
-        client: client, denylist: TokenDenylist(client: redis), upstream: upstreams["auth"])
+        client: client, denylist: nil, upstream: upstreams["auth"])
     let rateLimiter = GatewayRateLimiter(
-        client: redis, failOpen: configuration.rateLimitFailOpen, logger: runtime.logger, prefix: configuration.redisKeyPrefix + "ratelimit:")
+        client: redis, failOpen: configuration.rateLimitFailOpen, logger: runtime.logger, prefix: configuration.redisKeyPrefix + "ratelimit:",
+        denylist: TokenDenylist(client: redis))
     runtime.healthChecks.register(RateLimiterHealthCheck(limiter: rateLimiter))
 
     let router = runtime.makeRouter(middleware: [

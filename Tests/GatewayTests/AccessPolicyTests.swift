@@ -28,6 +28,22 @@ struct AccessPolicyTests {
         }
     }
 
+    @Test func aDenylistedTokenIsRejectedAtTheGateway() async throws {
+        try await GatewayHarness.run { client, upstream, issuer in
+            let token = try await issuer.token(subject: "logged-out")
+            let payload = try #require(Base64URL.decode(token.split(separator: ".")[1]))
+            let claims = try #require(try JSONSerialization.jsonObject(with: payload) as? [String: Any])
+            let jti = try #require(claims["jti"] as? String)
+            let redis = try TestRedis.makeClient()
+            try await TokenDenylist(client: redis).deny(tokenID: jti, until: Date().addingTimeInterval(60))
+            await redis.close()
+            let reply = try await client.send(.get, "/api/v1/items/1", headers: [.authorization: "Bearer \(token)"])
+            #expect(reply.status == .unauthorized)
+            #expect(reply.body.contains("revoked"))
+            #expect(upstream.requests.isEmpty)
+        }
+    }
+
     @Test func publicAndOptionalRoutes() async throws {
         try await GatewayHarness.run { client, upstream, issuer in
             #expect(try await client.send(.get, "/api/v1/open").status == .ok)

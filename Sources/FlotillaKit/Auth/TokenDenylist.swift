@@ -22,6 +22,12 @@ public struct TokenDenylist: Sendable {
         _ = try await client.send("SET", prefix + tokenID, "1", "PX", String(milliseconds))
     }
 
+    /// The Redis key that marks `tokenID` revoked (for callers that check it inside a
+    /// script of their own, like the gateway's one-round-trip admission).
+    public func key(for tokenID: String) -> String {
+        prefix + tokenID
+    }
+
     /// Whether `tokenID` has been revoked.
     public func contains(tokenID: String) async throws -> Bool {
         try await client.send("EXISTS", prefix + tokenID).int == 1

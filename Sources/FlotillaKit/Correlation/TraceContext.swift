@@ -19,6 +19,9 @@ public struct TraceContext: Sendable, Equatable {
         self.flags = flags
     }
 
+    /// A placeholder for contexts not yet correlated (never sent anywhere).
+    static let unset = TraceContext(traceID: String(repeating: "0", count: 32), spanID: String(repeating: "0", count: 16), parentSpanID: nil, flags: 0)
+
     /// A new trace with a new root span.
     public static func startTrace() -> TraceContext {
         TraceContext(traceID: RandomHex.make(byteCount: 16), spanID: RandomHex.make(byteCount: 8), parentSpanID: nil, flags: 1)

@@ -8,7 +8,7 @@ import NIOCore
 /// authenticated ``Principal`` once ``AuthenticationMiddleware`` has run.
 public struct FlotillaRequestContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
-    /// The request's IDs; a fresh trace until the correlation middleware has run.
+    /// The request's IDs, set by the correlation middleware (placeholders before it runs).
     public var correlation: RequestCorrelation
     /// Largest body `request.decodeJSON` will collect.
     public var maxUploadSize: Int
@@ -24,7 +24,8 @@ public struct FlotillaRequestContext: RequestContext {
 
     public init(source: ApplicationRequestContextSource) {
         self.coreContext = .init(source: source)
-        self.correlation = RequestCorrelation(requestID: RequestID.generate(), trace: .startTrace())
+        // Replaced by CorrelationMiddleware, the first middleware, before anything reads it.
+        self.correlation = RequestCorrelation(requestID: "-", trace: .unset)
         self.maxUploadSize = 1 << 20
         self.peerIP = source.channel.remoteAddress?.ipAddress
         self.clientIP = peerIP

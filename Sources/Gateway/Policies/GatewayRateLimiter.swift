@@ -3,45 +3,87 @@ import HTTPTypes
 import Logging
 import Synchronization
 
-/// Per-route rate limits with the kit's Redis limiter: a budget per client IP and a
-/// separate one per authenticated principal (user, service or API key), each per minute.
-/// When Redis fails the limiter lets requests through (unless configured to fail closed)
-/// and `/health` warns until it answers again.
+/// Admission in one Redis round trip: the route's per-minute budget for the client IP, the
+/// one for the authenticated principal (user, service or API key), and the token denylist,
+/// checked and counted by a single script. A request is counted against both budgets only
+/// when both allow it. When Redis fails the gateway lets requests through (unless configured
+/// to fail closed) and `/health` warns; services still check the denylist themselves.
 final class GatewayRateLimiter: Sendable {
+    static let script = RedisScript("""
+        local window, nonce, denyKey = tonumber(ARGV[1]), ARGV[2], ARGV[3]
+        local t = redis.call('TIME')
+        local now = t[1] * 1000 + math.floor(t[2] / 1000)
+        if denyKey ~= '' and redis.call('EXISTS', denyKey) == 1 then return {-1} end
+        local allowed, counts = 1, {}
+        for i = 1, #KEYS do
+          redis.call('ZREMRANGEBYSCORE', KEYS[i], '-inf', now - window)
+          counts[i] = redis.call('ZCARD', KEYS[i])
+          if counts[i] >= tonumber(ARGV[3 + i]) then allowed = 0 end
+        end
+        local result = {allowed}
+        for i = 1, #KEYS do
+          if allowed == 1 then
+            redis.call('ZADD', KEYS[i], now, now .. ':' .. nonce)
+            redis.call('PEXPIRE', KEYS[i], window)
+            counts[i] = counts[i] + 1
+          end
+          local first = redis.call('ZRANGE', KEYS[i], 0, 0, 'WITHSCORES')
+          local reset = 0
+          if first[2] then reset = math.max(0, tonumber(first[2]) + window - now) end
+          table.insert(result, math.max(0, tonumber(ARGV[3 + i]) - counts[i]))
+          table.insert(result, reset)
+        end
+        return result
+        """)
+
     let client: RedisClient
     let failOpen: Bool
     let logger: Logger
     let prefix: String
+    let denylist: TokenDenylist
     /// Set while the last check failed; read by the `ratelimit:redis` health check.
     let degraded = Atomic<Bool>(false)
 
-    init(client: RedisClient, failOpen: Bool, logger: Logger, prefix: String) {
+    init(client: RedisClient, failOpen: Bool, logger: Logger, prefix: String, denylist: TokenDenylist) {
         self.client = client
         self.failOpen = failOpen
         self.logger = logger
         self.prefix = prefix
+        self.denylist = denylist
     }
 
-    /// The outcome for the response headers, or `nil` when the limiter failed open.
+    /// The tightest budget's standing, for the `X-RateLimit-*` headers.
     struct Outcome: Sendable {
-        let decision: RedisRateLimiter.Decision
+        let limit: Int
+        let remaining: Int
+        let resetAfter: Duration
 
         var headers: HTTPFields {
             var fields = HTTPFields()
-            fields[.rateLimitLimit] = String(decision.limit)
-            fields[.rateLimitRemaining] = String(decision.remaining)
-            fields[.rateLimitReset] = String(Int((decision.resetAfter.seconds).rounded(.up)))
+            fields[.rateLimitLimit] = String(limit)
+            fields[.rateLimitRemaining] = String(remaining)
+            fields[.rateLimitReset] = String(Int(resetAfter.seconds.rounded(.up)))
             return fields
         }
     }
 
-    /// Count one request of `key` (`ip:…` or `sub:…`) against `perMinute`; throws 429
-    /// `rate_limited` (with the headers) when the budget is spent.
-    func check(policy: String, key: String, perMinute: Int) async throws -> Outcome? {
-        let limiter = RedisRateLimiter(client: client, limit: perMinute, window: .seconds(60), prefix: "\(prefix)\(policy):")
-        let decision: RedisRateLimiter.Decision
+    /// Count the request; returns the headers' figures (`nil` when failing open). Throws 429
+    /// `rate_limited` when a budget is spent and 401 when the token is denylisted.
+    func admit(policy: String, clientIP: String, perClient: Int, principal: Principal?, perPrincipal: Int) async throws -> Outcome? {
+        var keys = ["\(prefix)\(policy):ip:\(clientIP)"]
+        var limits = [perClient]
+        if let principal {
+            keys.append("\(prefix)\(policy):sub:\(principal.kind.rawValue):\(principal.subject)")
+            limits.append(perPrincipal)
+        }
+        let reply: [RedisValue]
         do {
-            decision = try await limiter.check(key)
+            let denyKey = principal.map { denylist.key(for: $0.tokenID) } ?? ""
+            let arguments: [any RedisArgument] = [60_000, String(UInt64.random(in: 0...UInt64.max), radix: 36), denyKey] + limits
+            guard let values = try await client.run(Self.script, keys: keys, arguments: arguments).array else {
+                throw RedisError(.unexpectedReply, "admission script returned no array")
+            }
+            reply = values
             degraded.store(false, ordering: .relaxed)
         } catch {
             degraded.store(true, ordering: .relaxed)
@@ -49,17 +91,25 @@ final class GatewayRateLimiter: Sendable {
             if failOpen { return nil }
             throw APIError(.serviceUnavailable, code: "rate_limiter_unavailable", message: "Rate limiting is unavailable; retry shortly.", headers: [.retryAfter: "1"])
         }
-        let outcome = Outcome(decision: decision)
-        guard decision.allowed else {
-            let seconds = max(1, Int(decision.retryAfter.seconds.rounded(.up)))
-            var headers = outcome.headers
+        if reply.first?.int == -1 { throw TokenRejection.revoked.apiError }
+        // Per budget: remaining and reset; the one with the fewest requests left decides.
+        var tightest: (index: Int, outcome: Outcome)?
+        for index in keys.indices {
+            guard reply.count > 2 + index * 2, let remaining = reply[1 + index * 2].int, let reset = reply[2 + index * 2].int else { continue }
+            let outcome = Outcome(limit: limits[index], remaining: remaining, resetAfter: .milliseconds(reset))
+            if tightest.map({ remaining < $0.outcome.remaining }) ?? true { tightest = (index, outcome) }
+        }
+        guard let tightest else { return nil }
+        guard reply.first?.int == 1 else {
+            let seconds = max(1, Int(tightest.outcome.resetAfter.seconds.rounded(.up)))
+            var headers = tightest.outcome.headers
             headers[.retryAfter] = String(seconds)
             throw APIError(
                 .tooManyRequests, code: "rate_limited",
-                message: "Too many requests: the limit is \(decision.limit) per minute. Retry in \(seconds) seconds.",
-                details: ["limit": .int(decision.limit), "retry_after_seconds": .int(seconds)], headers: headers)
+                message: "Too many requests: the limit is \(tightest.outcome.limit) per minute. Retry in \(seconds) seconds.",
+                details: ["limit": .int(tightest.outcome.limit), "retry_after_seconds": .int(seconds)], headers: headers)
         }
-        return outcome
+        return tightest.outcome
     }
 }
 

@@ -3,30 +3,36 @@ import HTTPTypes
 import Hummingbird
 import Logging
 
-/// Applies a route's `auth`, `roles` and `scopes` before anything is sent upstream.
+/// Applies a route's `auth`, `roles` and `scopes`. Verification is CPU only (the denylist
+/// is checked in the same Redis round trip as the rate limits), so it runs first and its
+/// verdict is applied after the client's budget has been counted.
 struct RouteAuthorizer: Sendable {
     let verifier: TokenVerifier
 
-    /// The caller, if the route verifies tokens and one was sent; throws 401/403 otherwise.
-    func authorize(_ request: Request, route: GatewayRoute, context: FlotillaRequestContext) async throws -> Principal? {
-        guard route.auth != .public else { return nil }
-        let principal: Principal?
+    /// The caller if the route verifies tokens and a valid one was sent; the rejection if
+    /// one was sent and is not valid.
+    func authenticate(_ request: Request, route: GatewayRoute, context: FlotillaRequestContext) async -> Result<Principal?, APIError> {
+        guard route.auth != .public else { return .success(nil) }
         switch AuthenticationMiddleware.bearerToken(request.headers[.authorization]) {
         case .none:
-            principal = nil
+            return .success(nil)
         case .invalid:
-            throw TokenRejection.malformed.apiError
+            return .failure(TokenRejection.malformed.apiError)
         case .token(let token):
             do {
-                principal = try await verifier.verify(token)
+                return .success(try await verifier.verify(token))
             } catch {
                 context.logger.info("access token rejected", metadata: ["reason": "\(error.reason)", "route": "\(route.prefix)"])
-                throw error.apiError
+                return .failure(error.apiError)
             }
         }
+    }
+
+    /// 401 when the route needs a caller and has none; 403 without a required role or scope.
+    func authorize(_ principal: Principal?, route: GatewayRoute) throws(APIError) {
         guard let principal else {
             if route.auth == .required { throw TokenRejection.missing.apiError }
-            return nil
+            return
         }
         if !route.roles.isEmpty, !principal.has(anyOf: route.roles) {
             throw APIError.forbidden("This route needs the role \(route.roles.map(\.rawValue).sorted().joined(separator: " or ")).")
@@ -35,6 +41,5 @@ struct RouteAuthorizer: Sendable {
         if !missing.isEmpty {
             throw APIError.forbidden("This route needs the scope \(missing.sorted().joined(separator: " and ")), which the token does not carry.")
         }
-        return principal
     }
 }

@@ -43,28 +43,25 @@ struct GatewayProxy: RouterMiddleware {
         guard route.methods.contains(request.method) else {
             throw APIError.methodNotAllowed(request.method, path: request.uri.path, allowed: route.methods.sorted { $0.rawValue < $1.rawValue })
         }
-        let clientIP = context.clientIP ?? "unknown"
-        let clientLimit = try await rateLimiter.check(policy: route.rateLimitName, key: "ip:\(clientIP)", perMinute: route.rateLimit.perClient)
+        let authentication = await authorizer.authenticate(request, route: route, context: context)
+        let principal: Principal? = (try? authentication.get()) ?? nil
+        let limit = try await rateLimiter.admit(
+            policy: route.rateLimitName, clientIP: context.clientIP ?? "unknown", perClient: route.rateLimit.perClient,
+            principal: principal, perPrincipal: route.rateLimit.perPrincipal)
         do {
-            return try await authorizedProxy(request, route: route, clientLimit: clientLimit, context: context)
+            if case .failure(let rejection) = authentication { throw rejection }
+            try authorizer.authorize(principal, route: route)
+            return try await forward(request, route: route, principal: principal, limit: limit, context: context)
         } catch var error as APIError where error.headers[.rateLimitLimit] == nil {
-            // Errors after the client's budget was counted still say where it stands.
-            if let clientLimit { error.headers.append(contentsOf: clientLimit.headers) }
+            // Errors after the budgets were counted still say where they stand.
+            if let limit { error.headers.append(contentsOf: limit.headers) }
             throw error
         }
     }
 
-    func authorizedProxy(
-        _ request: Request, route: GatewayRoute, clientLimit: GatewayRateLimiter.Outcome?, context: FlotillaRequestContext
+    func forward(
+        _ request: Request, route: GatewayRoute, principal: Principal?, limit: GatewayRateLimiter.Outcome?, context: FlotillaRequestContext
     ) async throws -> Response {
-        var limit = clientLimit
-        let principal = try await authorizer.authorize(request, route: route, context: context)
-        if let principal, let perPrincipal = try await rateLimiter.check(
-            policy: route.rateLimitName, key: "sub:\(principal.kind.rawValue):\(principal.subject)", perMinute: route.rateLimit.perPrincipal)
-        {
-            if limit.map({ perPrincipal.decision.remaining < $0.decision.remaining }) ?? true { limit = perPrincipal }
-        }
-
         let path = route.upstreamPath(for: Substring(request.uri.path))
         let target = path + (request.uri.query.map { "?\($0)" } ?? "")
         let cacheKey = (request.method == .get && route.cacheTTL > .zero)
