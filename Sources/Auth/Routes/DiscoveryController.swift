@@ -43,10 +43,6 @@ struct DiscoveryController: Sendable {
                     grantTypesSupported: ["client_credentials", "refresh_token", OAuthController.apiKeyGrant],
                     idTokenSigningAlgValuesSupported: Array(Set(ring.keys.map(\.algorithm.jwsName))).sorted()))
         }
-        router.get("/openapi.json") { _, _ in
-            Response(
-                status: .ok, headers: [.contentType: "application/json", .cacheControl: "public, max-age=300"],
-                body: .init(byteBuffer: ByteBuffer(string: EmbeddedOpenAPI.json)))
-        }
+        router.addOpenAPIDocument(EmbeddedOpenAPI.json)
     }
 }

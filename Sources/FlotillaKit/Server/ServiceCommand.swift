@@ -13,6 +13,7 @@ import Darwin
 /// - `<service> healthcheck [--url http://127.0.0.1:PORT/ready] [--timeout SECONDS]`: exit 0
 ///   when the URL answers 2xx, 1 otherwise (for container `HEALTHCHECK`s);
 /// - `<service> migrate`: apply pending migrations to the service's schema and exit;
+/// - `<service> seed`: apply migrations, then load the service's demo data (idempotent);
 /// - `<service> --version`, `<service> --help`.
 ///
 /// Invalid configuration exits with status 78 (`EX_CONFIG`) and names every bad variable.
@@ -25,10 +26,13 @@ public enum ServiceCommand {
     /// - Parameters:
     ///   - identity: the binary's name, version and default port.
     ///   - migrations: the service's schema migrations, if it has a database.
+    ///   - seed: loads demo data into the migrated schema (must be idempotent); returns a
+    ///     one-line summary.
     ///   - build: reads the service's configuration from the environment and builds its app.
     public static func main(
         identity: ServiceIdentity,
         migrations: [Migration] = [],
+        seed: (@Sendable (PostgresPool, Logger) async throws -> String)? = nil,
         arguments: [String] = CommandLine.arguments,
         build: @Sendable (inout EnvironmentReader) async throws -> FlotillaApplication
     ) async -> Never {
@@ -38,6 +42,8 @@ public enum ServiceCommand {
             exit(await serve(build: build))
         case "migrate":
             exit(await migrate(identity: identity, migrations: migrations, environment: EnvironmentReader()))
+        case "seed" where seed != nil:
+            exit(await migrate(identity: identity, migrations: migrations, environment: EnvironmentReader(), then: seed))
         case "healthcheck":
             exit(healthcheck(identity: identity, arguments: Array(arguments.dropFirst())))
         case "--version", "version":
@@ -67,8 +73,12 @@ public enum ServiceCommand {
         }
     }
 
-    /// `<service> migrate`: exit 0 when the schema is up to date afterwards.
-    public static func migrate(identity: ServiceIdentity, migrations: [Migration], environment: EnvironmentReader) async -> Int32 {
+    /// `<service> migrate`: exit 0 when the schema is up to date afterwards (and, for
+    /// `seed`, the demo data loaded by `then`).
+    public static func migrate(
+        identity: ServiceIdentity, migrations: [Migration], environment: EnvironmentReader,
+        then seed: (@Sendable (PostgresPool, Logger) async throws -> String)? = nil
+    ) async -> Int32 {
         var environment = environment
         let service = ServiceConfiguration(identity: identity, environment: &environment)
         var database = PostgresConfiguration(environment: &environment, applicationName: identity.name)
@@ -86,6 +96,10 @@ public enum ServiceCommand {
         do {
             let applied = try await Migrator(schema: database.schema, migrations: migrations).migrate(on: pool, logger: logger)
             logger.info("migrations up to date", metadata: ["schema": "\(database.schema)", "applied_now": "\(applied)"])
+            if let seed {
+                let summary = try await seed(pool, logger)
+                logger.info("demo data loaded", metadata: ["schema": "\(database.schema)", "summary": "\(summary)"])
+            }
             await pool.close()
             return 0
         } catch {
@@ -124,6 +138,7 @@ public enum ServiceCommand {
                \(identity.name) healthcheck [--url URL] [--timeout SECONDS]
                                       exit 0 if URL (default http://127.0.0.1:$PORT/ready) answers 2xx
                \(identity.name) migrate             apply pending database migrations and exit
+               \(identity.name) seed                migrate, then load demo data (services that have some)
                \(identity.name) --version
         """
     }

@@ -24,9 +24,7 @@ struct DocsController: Sendable {
                 status: .ok, headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "public, max-age=300"],
                 body: .init(byteBuffer: ByteBuffer(string: Self.page)))
         }
-        router.get("/openapi.json") { _, _ in
-            Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: EmbeddedOpenAPI.json)))
-        }
+        router.addOpenAPIDocument(EmbeddedOpenAPI.json)
     }
 
     /// Every routed upstream's `/openapi.json`, fetched at once; unreachable ones are skipped.

@@ -1,0 +1,98 @@
+import FlotillaKit
+import HTTPTypes
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
+/// Products in PostgreSQL.
+struct ProductRepository: Sendable {
+    let pool: PostgresPool
+    static let columns = "id, name, brand, category, price, stock, metadata, created_at, updated_at"
+
+    /// The result of a purchase: enough to answer without a second read.
+    enum Decrement: Sendable {
+        case done(Product)
+        case insufficient(available: Int)
+        case notFound
+    }
+
+    func list(_ query: ProductListQuery) async throws -> (products: [Product], total: Int) {
+        let (filter, parameters) = query.filter
+        let order = ProductListQuery.sorts[query.sort] ?? "created_at ASC, id ASC"
+        let count = parameters.count
+        let rows = try await pool.query(
+            """
+            SELECT \(Self.columns), count(*) OVER () AS total FROM products \(filter)
+            ORDER BY \(order) LIMIT $\(count + 1) OFFSET $\(count + 2)
+            """,
+            parameters + [query.page.limit, query.page.offset]
+        ).rows
+        let products = try rows.map { try $0.decode(Product.self) }
+        if let total = try rows.first?.decode("total", as: Int.self) { return (products, total) }
+        // An offset past the end returns no rows; count separately for an honest total.
+        let total = try await pool.query("SELECT count(*) AS total FROM products \(filter)", parameters).rows[0].decode("total", as: Int.self)
+        return (products, total)
+    }
+
+    func find(_ id: String) async throws -> Product? {
+        try await pool.query("SELECT \(Self.columns) FROM products WHERE id = $1", [id]).decode(Product.self).first
+    }
+
+    /// Insert; 409 `product_exists` when the id is taken.
+    func create(_ input: ProductInput) async throws -> Product {
+        do {
+            return try await pool.query(
+                """
+                INSERT INTO products (id, name, brand, category, price, stock, metadata)
+                VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING \(Self.columns)
+                """,
+                [input.id, input.name?.trimmed, input.brand?.trimmed, input.category?.trimmed, input.price, input.stock,
+                 PostgresJSON(input.metadata ?? [:])]
+            ).decode(Product.self)[0]
+        } catch let error as PostgresError where error.sqlState == PostgresError.SQLState.uniqueViolation {
+            throw APIError(.conflict, code: "product_exists", message: "A product with id '\(input.id ?? "")' already exists.", details: ["field": "id"])
+        }
+    }
+
+    /// Change the fields that are present; `nil` when there is no such product.
+    func update(_ id: String, with input: ProductInput) async throws -> Product? {
+        try await pool.query(
+            """
+            UPDATE products SET name = COALESCE($2, name), brand = COALESCE($3, brand), category = COALESCE($4, category),
+                price = COALESCE($5, price), stock = COALESCE($6, stock), metadata = COALESCE($7, metadata), updated_at = now()
+            WHERE id = $1 RETURNING \(Self.columns)
+            """,
+            [id, input.name?.trimmed, input.brand?.trimmed, input.category?.trimmed, input.price, input.stock,
+             input.metadata.map { PostgresJSON($0) }]
+        ).decode(Product.self).first
+    }
+
+    func delete(_ id: String) async throws -> Bool {
+        !(try await pool.query("DELETE FROM products WHERE id = $1 RETURNING id", [id]).rows.isEmpty)
+    }
+
+    /// Take `quantity` from stock in one statement, so concurrent buyers can never oversell.
+    func decrement(_ id: String, by quantity: Int) async throws -> Decrement {
+        let rows = try await pool.query(
+            "UPDATE products SET stock = stock - $1, updated_at = now() WHERE id = $2 AND stock >= $1 RETURNING \(Self.columns)",
+            [quantity, id]
+        ).decode(Product.self)
+        if let product = rows.first { return .done(product) }
+        let stock = try await pool.query("SELECT stock FROM products WHERE id = $1", [id]).rows.first
+        guard let stock else { return .notFound }
+        return .insufficient(available: try stock.decode("stock", as: Int.self))
+    }
+
+    /// Put `quantity` back (a cancelled order) or receive new stock.
+    func restock(_ id: String, by quantity: Int) async throws -> Product? {
+        try await pool.query(
+            "UPDATE products SET stock = stock + $1, updated_at = now() WHERE id = $2 RETURNING \(Self.columns)", [quantity, id]
+        ).decode(Product.self).first
+    }
+}
+
+extension String {
+    var trimmed: String { String(trimmingWhitespace()) }
+}

@@ -1,0 +1,71 @@
+import FlotillaKit
+import HTTPTypes
+import Hummingbird
+
+/// `GET /products`, `GET/PUT/DELETE /products/{id}`, `POST /products`. Reads are public;
+/// writes need role `admin` or `manager`.
+struct ProductController: Sendable {
+    let products: ProductRepository
+    let cache: RedisCache
+
+    static let editors: Set<Role> = [.admin, .manager]
+
+    func addPublicRoutes(to router: Router<FlotillaRequestContext>) {
+        router.get("/products", use: list)
+        router.get("/products/{id}", use: show)
+    }
+
+    func addEditorRoutes(to group: RouterGroup<FlotillaRequestContext>) {
+        group.post("/products", use: create)
+        group.put("/products/{id}", use: update)
+        group.delete("/products/{id}", use: delete)
+    }
+
+    @Sendable func list(_ request: Request, context: FlotillaRequestContext) async throws -> Response {
+        let query = try ProductListQuery(request)
+        let (page, total) = try await products.list(query)
+        return JSONResponse.make(ProductPage(data: page, pagination: query.page.info(total: total)))
+    }
+
+    @Sendable func show(_ request: Request, context: FlotillaRequestContext) async throws -> Response {
+        let id = try Self.id(context)
+        let lookup = try await cache.value(for: id, as: Product.self) { try await products.find(id) }
+        guard let product = lookup.value else { throw APIError.notFound("No product with id '\(id)'.") }
+        var response = JSONResponse.make(CachedProduct(product: product, cached: lookup.cached))
+        response.headers[HTTPField.Name("X-Cache")!] = lookup.cached ? "HIT" : "MISS"
+        return response
+    }
+
+    @Sendable func create(_ request: Request, context: FlotillaRequestContext) async throws -> Response {
+        try context.requirePrincipal(anyOf: Self.editors)
+        let input = try await request.decodeJSON(as: ProductInput.self, context: context)
+        try input.validate(requireAll: true)
+        let product = try await products.create(input)
+        var response = JSONResponse.make(product, status: .created)
+        response.headers[.location] = "/products/\(product.id)"
+        return response
+    }
+
+    @Sendable func update(_ request: Request, context: FlotillaRequestContext) async throws -> Response {
+        try context.requirePrincipal(anyOf: Self.editors)
+        let id = try Self.id(context)
+        let input = try await request.decodeJSON(as: ProductInput.self, context: context)
+        try input.validate(requireAll: false)
+        guard let product = try await products.update(id, with: input) else { throw APIError.notFound("No product with id '\(id)'.") }
+        await cache.invalidate(id)
+        return JSONResponse.make(product)
+    }
+
+    @Sendable func delete(_ request: Request, context: FlotillaRequestContext) async throws -> Response {
+        try context.requirePrincipal(anyOf: Self.editors)
+        let id = try Self.id(context)
+        guard try await products.delete(id) else { throw APIError.notFound("No product with id '\(id)'.") }
+        await cache.invalidate(id)
+        return Response(status: .noContent)
+    }
+
+    static func id(_ context: FlotillaRequestContext) throws(APIError) -> String {
+        guard let id = context.parameters.get("id"), (1...64).contains(id.count) else { throw APIError.notFound("No such product.") }
+        return id
+    }
+}
