@@ -133,6 +133,10 @@ struct MachineCredentialTests {
             #expect(reply.json["expiresIn"] as? Int == 900)
             let claims = try TestTokens.claims(of: try #require(reply["token"]))
             #expect(claims["sub"] as? String == "user_123")
+            #expect(claims["roles"] as? [String] == ["manager"], "the seed's quick test needs a manager by default")
+            let member = try await api.send(.post, "/auth/token", json: ["userId": "u2", "email": "m@example.com", "roles": ["member"]])
+            #expect(try TestTokens.claims(of: try #require(member["token"]))["roles"] as? [String] == ["member"])
+            #expect(try await api.send(.post, "/auth/token", json: ["userId": "u3", "email": "m@example.com", "roles": ["owner"]]).status == .badRequest)
             #expect(try await api.send(.post, "/auth/token", json: ["userId": "u"]).status == .badRequest)
             #expect(try await api.send(.post, "/auth/token", json: ["userId": "u", "email": "nope"]).status == .badRequest)
         }
