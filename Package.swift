@@ -219,6 +219,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "EndToEndTests",
+            dependencies: ["FlotillaKit", "FlotillaKitTesting"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "FlotillaKitDemoTests",
             dependencies: [
                 "FlotillaKitDemo",

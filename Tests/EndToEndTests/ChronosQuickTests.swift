@@ -1,0 +1,75 @@
+import FlotillaKit
+import FlotillaKitTesting
+import Foundation
+import Testing
+
+/// The watch-store seed's quick test, through the real gateway in front of the real auth
+/// and catalog binaries, on PostgreSQL and Redis: get a token, read a product (cached the
+/// second time), buy one. (Its last step, a customer with a VIP tier, joins when the
+/// customers service lands.)
+@Suite("end to end: chronos quick test", .serialized)
+struct ChronosQuickTests {
+    static let routes = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../config/gateway/chronos.json").standardized.path
+
+    func json(_ reply: HTTPTestClient.Reply) throws -> [String: Any] {
+        try JSONSerialization.jsonObject(with: Data(reply.body.utf8)) as? [String: Any] ?? [:]
+    }
+
+    @Test func tokenProductPurchaseThroughTheGateway() async throws {
+        let unique = UUID().uuidString.prefix(8).lowercased()
+        let keys = FileManager.default.temporaryDirectory.appendingPathComponent("e2e-keys-\(unique)").path
+        let common = ["DATABASE_URL": try TestDatabase.url(), "REDIS_URL": try TestRedis.url(), "LOG_LEVEL": "warning"]
+        let auth = try ServiceProcess(executable: "auth", environment: common.merging([
+            "DB_SCHEMA": "e2e_auth_\(unique)", "AUTH_SIGNING_KEYS_DIR": keys, "AUTH_DEV_MODE": "true", "AUTH_DEV_TOKENS": "true",
+            "AUTH_SIGNING_ALGORITHM": "es256", "AUTH_REDIS_PREFIX": "e2e:\(unique):auth:",
+        ]) { $1 })
+        defer { auth.stop() }
+        let catalogEnvironment = common.merging([
+            "DB_SCHEMA": "e2e_catalog_\(unique)", "AUTH_SERVICE_URL": auth.baseURL, "CATALOG_REDIS_PREFIX": "e2e:\(unique):catalog:",
+        ]) { $1 }
+        let seeded = try await ServiceProcess.run(executable: "catalog", environment: catalogEnvironment, arguments: ["seed"])
+        #expect(seeded.status == 0, "\(seeded.output)")
+        let catalog = try ServiceProcess(executable: "catalog", environment: catalogEnvironment)
+        defer { catalog.stop() }
+        try await auth.waitUntilAnswering("/ready")
+        try await catalog.waitUntilAnswering("/ready")
+        let gateway = try ServiceProcess(executable: "gateway", environment: [
+            "REDIS_URL": try TestRedis.url(), "GATEWAY_ROUTES": Self.routes, "LOG_LEVEL": "warning",
+            "AUTH_SERVICE_URL": auth.baseURL, "CATALOG_SERVICE_URL": catalog.baseURL, "GATEWAY_REDIS_PREFIX": "e2e:\(unique):gateway:",
+        ])
+        defer { gateway.stop() }
+        try await gateway.waitUntilAnswering("/ready")
+        let base = gateway.baseURL
+        let jsonHeader = [("Content-Type", "application/json")]
+
+        // 1. Generate a token (the seed's unversioned alias).
+        let tokenReply = try await HTTPTestClient.send("POST", base + "/auth/token", headers: jsonHeader, body: #"{"userId": "user123", "email": "test@example.com"}"#)
+        #expect(tokenReply.status == 200, "\(tokenReply.body)")
+        let token = try #require(try json(tokenReply)["token"] as? String)
+        let bearer = [("Authorization", "Bearer \(token)")]
+
+        // 2. Get a product, twice: the second read comes from a cache (the gateway's, keyed by
+        //    caller, in front of the catalog's own).
+        let first = try await HTTPTestClient.send("GET", base + "/products/prod_001", headers: bearer)
+        #expect(first.status == 200, "\(first.body)")
+        #expect(try json(first)["brand"] as? String == "Rolex")
+        let second = try await HTTPTestClient.send("GET", base + "/api/v1/products/prod_001", headers: bearer)
+        #expect(first.header("X-Cache") == "MISS")
+        #expect(second.header("X-Cache") == "HIT")
+        let stockBefore = try #require(try json(second)["stock"] as? Int)
+
+        // 3. Purchase simulation.
+        let purchase = try await HTTPTestClient.send("PATCH", base + "/products/prod_001/inventory", headers: bearer + jsonHeader, body: #"{"quantity": 1}"#)
+        #expect(purchase.status == 200, "\(purchase.body)")
+        let bought = try json(purchase)
+        #expect(bought["remaining_stock"] as? Int == stockBefore - 1)
+        #expect(bought["total_cost"] as? String == (try json(first))["price"] as? String)
+        #expect(purchase.header("X-RateLimit-Limit") == "100", "the seed's 100 requests per minute per client")
+
+        // Without a token the purchase never reaches the catalog.
+        let anonymous = try await HTTPTestClient.send("PATCH", base + "/products/prod_001/inventory", headers: jsonHeader, body: #"{"quantity": 1}"#)
+        #expect(anonymous.status == 401)
+        let after = try await HTTPTestClient.send("GET", base + "/products/prod_001")
+        #expect(try json(after)["stock"] as? Int == stockBefore - 1)
+    }
+}
