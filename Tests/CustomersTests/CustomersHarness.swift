@@ -1,0 +1,86 @@
+@testable import Customers
+import FlotillaKit
+import FlotillaKitTesting
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import NIOCore
+import Synchronization
+import Testing
+
+/// A kit server standing in for the orders service: per-customer summaries the test sets,
+/// and the request it last saw.
+final class OrdersStub: Sendable {
+    let summaries = Mutex<[String: (total: String, count: Int)]>([:])
+    let lastAuthorization = Mutex<String?>(nil)
+
+    var application: KitTestApplication {
+        KitTestApplication(routes: { router in
+            router.get("/orders/summary") { request, _ -> Response in
+                self.lastAuthorization.withLock { $0 = request.headers[.authorization] }
+                let id = request.uri.queryParameters.get("customerId") ?? ""
+                let summary = self.summaries.withLock { $0[id] } ?? (total: "0.00", count: 0)
+                return JSONResponse.make(["total_spent": JSONValue.string(summary.total), "order_count": .int(summary.count)])
+            }
+            router.get("/orders") { request, _ -> Response in
+                let id = request.uri.queryParameters.get("customerId") ?? ""
+                let status = request.uri.queryParameters.get("status") ?? "any"
+                return JSONResponse.make(["customer": JSONValue.string(id), "status": .string(status), "data": .array([])])
+            }
+        })
+    }
+}
+
+/// The customers service in-process over real HTTP, on its own schema, with a JWKS server
+/// and an orders stub (or a dead orders URL).
+enum CustomersHarness {
+    static let client = FlotillaHTTPClient(configuration: .init(userAgent: "customers-tests/1.0"))
+
+    struct Context: Sendable {
+        let client: any TestClientProtocol
+        let issuer: TestTokenIssuer
+        let orders: OrdersStub
+
+        func token(_ roles: [Role] = [.member], subject: String = "user-1") async throws -> String {
+            try await issuer.token(subject: subject, roles: roles)
+        }
+
+        func send(_ method: HTTPRequest.Method, _ uri: String, json: String? = nil, token: String?) async throws -> Reply {
+            var headers = HTTPFields()
+            if let token { headers[.authorization] = "Bearer \(token)" }
+            if json != nil { headers[.contentType] = "application/json" }
+            return try await client.execute(uri: uri, method: method, headers: headers, body: json.map { ByteBuffer(string: $0) }) { response in
+                Reply(status: response.status, body: String(buffer: response.body))
+            }
+        }
+    }
+
+    struct Reply: Sendable {
+        let status: HTTPResponse.Status
+        let body: String
+        var json: [String: Any] { (try? JSONSerialization.jsonObject(with: Data(body.utf8))) as? [String: Any] ?? [:] }
+    }
+
+    static func run(ordersDown: Bool = false, _ body: @escaping @Sendable (Context) async throws -> Void) async throws {
+        let issuer = try await TestTokenIssuer()
+        let orders = OrdersStub()
+        try await issuer.jwksServer().application.test(.live) { jwks in
+            try await orders.application.application.test(.live) { ordersClient in
+                let ordersURL = ordersDown ? "http://127.0.0.1:\(try FreePort.allocate())" : "http://127.0.0.1:\(try #require(ordersClient.port))"
+                var environment = EnvironmentReader([
+                    "DATABASE_URL": try TestDatabase.url(), "DB_SCHEMA": "customers_t\(UUID().uuidString.prefix(8).lowercased())",
+                    "DB_POOL_MIN_CONNECTIONS": "0", "REDIS_URL": try TestRedis.url(),
+                    "AUTH_SERVICE_URL": "http://127.0.0.1:\(try #require(jwks.port))", "ORDERS_SERVICE_URL": ordersURL,
+                ])
+                var configuration = CustomersConfiguration(environment: &environment)
+                try environment.validate()
+                configuration.service = .testing(name: "customers")
+                let application = buildApplication(configuration, httpClient: Self.client)
+                try await application.test(.live) { client in
+                    try await body(Context(client: client, issuer: issuer, orders: orders))
+                }
+            }
+        }
+    }
+}
