@@ -46,11 +46,25 @@ public struct TestTokenIssuer: Sendable {
         return try await keys.sign(claims, kid: JWKIdentifier(string: kid))
     }
 
-    /// An app serving ``jwks`` at `/.well-known/jwks.json`; run it with `test(.live)`.
+    /// An app serving ``jwks`` at `/.well-known/jwks.json`, and a client-credentials
+    /// `POST /oauth/token` that grants any client the scopes it asks for; run it with
+    /// `test(.live)` and point `AUTH_SERVICE_URL` at it.
     public func jwksServer() -> KitTestApplication {
         let jwks = jwks
+        let issuer = self
         return KitTestApplication(routes: { router in
             router.get("/.well-known/jwks.json") { _, _ in JSONResponse.make(jwks) }
+            router.post("/oauth/token") { request, _ -> Response in
+                let form = String(buffer: try await request.body.collect(upTo: 1 << 16))
+                var fields = [String: String]()
+                for pair in form.split(separator: "&") {
+                    let parts = pair.split(separator: "=", maxSplits: 1).map { String($0).replacingOccurrences(of: "+", with: " ") }
+                    if parts.count == 2 { fields[parts[0]] = parts[1].removingPercentEncoding ?? parts[1] }
+                }
+                let scopes = (fields["scope"] ?? "").split(separator: " ").map(String.init)
+                let token = try await issuer.token(subject: "client:\(fields["client_id"] ?? "test")", roles: [], scopes: scopes, kind: .service)
+                return JSONResponse.make(["access_token": JSONValue.string(token), "token_type": .string("Bearer"), "expires_in": .int(900)])
+            }
         })
     }
 }

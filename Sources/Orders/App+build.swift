@@ -1,0 +1,23 @@
+import FlotillaKit
+import Hummingbird
+
+/// Build the orders application; used by `main` and by the tests.
+func buildApplication(_ configuration: OrdersConfiguration, httpClient: FlotillaHTTPClient? = nil) -> FlotillaApplication {
+    let runtime = ServiceRuntime(configuration: configuration.service)
+    let pool = runtime.makePostgresPool(configuration.database, migrations: EmbeddedMigrations.all)
+    let redis = runtime.makeRedisClient(configuration.redis, criticality: .optional)
+    let client = httpClient ?? FlotillaHTTPClient(configuration: .init(userAgent: "flotilla-orders/\(OrdersApp.identity.version)"))
+    let urls = EnvironmentReader(configuration.urls)
+    let auth = runtime.makeUpstream("auth", defaultURL: Fleet.member("auth")!.localURL, environment: urls, client: client)
+    let verifier = runtime.makeTokenVerifier(configuration.verification, environment: urls, client: client, denylist: TokenDenylist(client: redis), upstream: auth)
+    let upstreams = CheckoutUpstreams(
+        catalog: runtime.makeUpstream("catalog", defaultURL: Fleet.member("catalog")!.localURL, environment: urls, client: client),
+        customers: runtime.makeUpstream("customers", defaultURL: Fleet.member("customers")!.localURL, environment: urls, client: client),
+        serviceToken: ServiceTokenProvider(upstream: auth, clientID: configuration.clientID, clientSecret: configuration.clientSecret, scope: "catalog:inventory"))
+
+    let router = runtime.makeRouter()
+    router.addOpenAPIDocument(EmbeddedOpenAPI.json)
+    let authenticated = router.group().add(middleware: AuthenticationMiddleware(verifier: verifier))
+    OrderController(orders: OrderRepository(pool: pool), saga: CheckoutSaga(upstreams: upstreams, logger: runtime.logger)).addRoutes(to: authenticated)
+    return runtime.makeApplication(router: router, services: httpClient == nil ? [pool, redis, client] : [pool, redis])
+}

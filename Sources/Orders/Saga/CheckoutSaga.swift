@@ -1,0 +1,82 @@
+import FlotillaKit
+import HTTPTypes
+import Logging
+
+/// Checkout as a saga: check the customer, reserve each line in the catalog (prices come
+/// from the catalog's answer), and if any line fails put back what was reserved, so a
+/// failed checkout leaves stock as it was. Transport failures mid-way compensate too.
+struct CheckoutSaga: Sendable {
+    let upstreams: CheckoutUpstreams
+    let logger: Logger
+
+    /// The priced lines of a checkout whose stock is now reserved.
+    func run(_ request: CheckoutRequest, authorization: String?) async throws -> [OrderItem] {
+        try await checkCustomer(request.customerId, authorization: authorization)
+        var reserved = [OrderItem]()
+        do {
+            for item in request.items {
+                switch try await upstreams.reserve(item.productId, quantity: item.quantity, authorization: authorization) {
+                case .reserved(let unitPrice):
+                    reserved.append(OrderItem(productID: item.productId, quantity: item.quantity, unitPrice: unitPrice, lineTotal: unitPrice * item.quantity))
+                case .refused(let status, let code, let available):
+                    throw Self.refusal(item, status: status, code: code, available: available)
+                }
+            }
+            return reserved
+        } catch {
+            await compensate(reserved)
+            if let apiError = error as? APIError { throw apiError }
+            throw Self.unavailable("catalog", error)
+        }
+    }
+
+    /// Put back every reserved line; a failure here is logged for an operator (the stock
+    /// stays low until restocked), never hidden.
+    func compensate(_ lines: [OrderItem]) async {
+        for line in lines {
+            do {
+                try await upstreams.release(line.productID, quantity: line.quantity)
+            } catch {
+                logger.error("compensation failed: stock not restored", metadata: ["product_id": "\(line.productID)", "quantity": "\(line.quantity)", "error.description": "\(error)"])
+            }
+        }
+    }
+
+    func checkCustomer(_ id: String, authorization: String?) async throws {
+        let status: Int
+        do {
+            status = try await upstreams.customerStatus(id, authorization: authorization)
+        } catch {
+            throw Self.unavailable("customers", error)
+        }
+        switch status {
+        case 200: return
+        case 404: throw APIError(.unprocessableContent, code: "unknown_customer", message: "There is no customer '\(id)'.", details: ["field": "customerId"])
+        case 401, 403: throw APIError.forbidden("You may not order for customer '\(id)'.")
+        default: throw Self.unavailable("customers", "answered \(status)")
+        }
+    }
+
+    static func refusal(_ item: CheckoutRequest.Item, status: Int, code: String, available: Int?) -> APIError {
+        switch (status, code) {
+        case (409, "insufficient_stock"):
+            return APIError(
+                .conflict, code: "insufficient_stock",
+                message: "Only \(available ?? 0) of product '\(item.productId)' left; \(item.quantity) requested. Nothing was ordered.",
+                details: ["productId": .string(item.productId), "requested": .int(item.quantity), "available": .int(available ?? 0)])
+        case (404, _):
+            return APIError(
+                .conflict, code: "unknown_product", message: "There is no product '\(item.productId)'. Nothing was ordered.",
+                details: ["productId": .string(item.productId)])
+        default:
+            return unavailable("catalog", "answered \(status) \(code)")
+        }
+    }
+
+    static func unavailable(_ service: String, _ reason: Any) -> APIError {
+        APIError(
+            .serviceUnavailable, code: "upstream_unavailable",
+            message: "The \(service) service is unavailable; nothing was ordered. Retry with the same Idempotency-Key.",
+            details: ["upstream": .string(service)], headers: [.retryAfter: "1"])
+    }
+}
