@@ -3,10 +3,10 @@ import FlotillaKitTesting
 import Foundation
 import Testing
 
-/// The watch-store seed's quick test, through the real gateway in front of the real auth
-/// and catalog binaries, on PostgreSQL and Redis: get a token, read a product (cached the
-/// second time), buy one. (Its last step, a customer with a VIP tier, joins when the
-/// customers service lands.)
+/// The watch-store seed's quick test, through the real gateway in front of the real auth,
+/// catalog, customers and orders binaries (seeded with `<service> seed`), on PostgreSQL and
+/// Redis: get a token, read a product (cached the second time), buy one, read a customer
+/// with the VIP tier their orders earn.
 @Suite("end to end: chronos quick test", .serialized)
 struct ChronosQuickTests {
     static let routes = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../config/gateway/chronos.json").standardized.path
@@ -15,7 +15,7 @@ struct ChronosQuickTests {
         try JSONSerialization.jsonObject(with: Data(reply.body.utf8)) as? [String: Any] ?? [:]
     }
 
-    @Test func tokenProductPurchaseThroughTheGateway() async throws {
+    @Test func tokenProductPurchaseAndCustomerThroughTheGateway() async throws {
         let unique = UUID().uuidString.prefix(8).lowercased()
         let keys = FileManager.default.temporaryDirectory.appendingPathComponent("e2e-keys-\(unique)").path
         let common = ["DATABASE_URL": try TestDatabase.url(), "REDIS_URL": try TestRedis.url(), "LOG_LEVEL": "warning"]
@@ -33,9 +33,26 @@ struct ChronosQuickTests {
         defer { catalog.stop() }
         try await auth.waitUntilAnswering("/ready")
         try await catalog.waitUntilAnswering("/ready")
+        let ordersEnvironment = common.merging([
+            "DB_SCHEMA": "e2e_orders_\(unique)", "AUTH_SERVICE_URL": auth.baseURL, "CATALOG_SERVICE_URL": catalog.baseURL,
+        ]) { $1 }
+        let ordersSeeded = try await ServiceProcess.run(executable: "orders", environment: ordersEnvironment, arguments: ["seed"])
+        #expect(ordersSeeded.status == 0, "\(ordersSeeded.output)")
+        let orders = try ServiceProcess(executable: "orders", environment: ordersEnvironment)
+        defer { orders.stop() }
+        try await orders.waitUntilAnswering("/ready")
+        let customersEnvironment = common.merging([
+            "DB_SCHEMA": "e2e_customers_\(unique)", "AUTH_SERVICE_URL": auth.baseURL, "ORDERS_SERVICE_URL": orders.baseURL,
+        ]) { $1 }
+        let customersSeeded = try await ServiceProcess.run(executable: "customers", environment: customersEnvironment, arguments: ["seed"])
+        #expect(customersSeeded.status == 0, "\(customersSeeded.output)")
+        let customers = try ServiceProcess(executable: "customers", environment: customersEnvironment)
+        defer { customers.stop() }
+        try await customers.waitUntilAnswering("/ready")
         let gateway = try ServiceProcess(executable: "gateway", environment: [
             "REDIS_URL": try TestRedis.url(), "GATEWAY_ROUTES": Self.routes, "LOG_LEVEL": "warning",
-            "AUTH_SERVICE_URL": auth.baseURL, "CATALOG_SERVICE_URL": catalog.baseURL, "GATEWAY_REDIS_PREFIX": "e2e:\(unique):gateway:",
+            "AUTH_SERVICE_URL": auth.baseURL, "CATALOG_SERVICE_URL": catalog.baseURL, "CUSTOMERS_SERVICE_URL": customers.baseURL,
+            "ORDERS_SERVICE_URL": orders.baseURL, "GATEWAY_REDIS_PREFIX": "e2e:\(unique):gateway:",
         ])
         defer { gateway.stop() }
         try await gateway.waitUntilAnswering("/ready")
@@ -65,6 +82,14 @@ struct ChronosQuickTests {
         #expect(bought["remaining_stock"] as? Int == stockBefore - 1)
         #expect(bought["total_cost"] as? String == (try json(first))["price"] as? String)
         #expect(purchase.header("X-RateLimit-Limit") == "100", "the seed's 100 requests per minute per client")
+
+        // 4. Get a customer with the VIP tier their orders earn (the demo orders make cust_001 Gold).
+        let customer = try await HTTPTestClient.send("GET", base + "/customers/cust_001", headers: bearer)
+        #expect(customer.status == 200, "\(customer.body)")
+        let detail = try json(customer)
+        #expect(detail["vip_tier"] as? String == "Gold")
+        #expect(detail["total_spent"] as? String == "12000.00", "10250.00 + 1750.00 from the demo orders")
+        #expect((detail["warnings"] as? [Any])?.isEmpty == true)
 
         // Without a token the purchase never reaches the catalog.
         let anonymous = try await HTTPTestClient.send("PATCH", base + "/products/prod_001/inventory", headers: jsonHeader, body: #"{"quantity": 1}"#)

@@ -72,3 +72,16 @@ struct OrderHistoryTests {
         }
     }
 }
+
+@Suite("orders: document")
+struct OrdersDocumentTests {
+    @Test func everyRouteIsDocumented() async throws {
+        var environment = EnvironmentReader(["REDIS_URL": try TestRedis.url(), "DATABASE_URL": try TestDatabase.url()])
+        let application = buildApplication(OrdersConfiguration(environment: &environment), httpClient: OrdersHarness.client)
+        let mismatches = try OpenAPICoverage.mismatches(routes: application.routes, openAPIJSON: EmbeddedOpenAPI.json)
+        #expect(mismatches.isEmpty, "\(mismatches)")
+        let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../Sources/Orders/openapi.yaml").standardized.path
+        let validation = try await OpenAPIValidator.validate(path: path)
+        #expect(validation.status == 0, "\(validation.findings)")
+    }
+}
