@@ -1,5 +1,6 @@
 import FlotillaKit
 import Hummingbird
+import Logging
 
 /// Build the orders application; used by `main` and by the tests.
 func buildApplication(_ configuration: OrdersConfiguration, httpClient: FlotillaHTTPClient? = nil) -> FlotillaApplication {
@@ -15,6 +16,9 @@ func buildApplication(_ configuration: OrdersConfiguration, httpClient: Flotilla
         customers: runtime.makeUpstream("customers", defaultURL: Fleet.member("customers")!.localURL, environment: urls, client: client),
         serviceToken: ServiceTokenProvider(upstream: auth, clientID: configuration.clientID, clientSecret: configuration.clientSecret, scope: "catalog:inventory"))
 
+    if configuration.clientSecret.isEmpty {
+        runtime.logger.warning("ORDERS_CLIENT_SECRET is not set: stock cannot be put back after a failed checkout or a cancellation")
+    }
     let router = runtime.makeRouter()
     router.addOpenAPIDocument(EmbeddedOpenAPI.json)
     let authenticated = router.group().add(middleware: AuthenticationMiddleware(verifier: verifier))

@@ -29,6 +29,14 @@ struct CustomerTests {
             #expect((reply.json["warnings"] as? [Any])?.isEmpty == true)
             #expect(reply.json["tier"] as? String == "gold", "the stored tier is kept apart from the computed one")
             #expect(api.orders.lastAuthorization.withLock { $0 } == "Bearer \(manager)", "orders sees the caller's token")
+
+            // The boundaries, through HTTP: strictly above 5,000 and 10,000.
+            for (total, tier) in [("5000.00", "Bronze"), ("5000.01", "Silver"), ("10000.00", "Silver"), ("10000.01", "Gold")] {
+                api.orders.summaries.withLock { $0["cust_001"] = (total, 1) }
+                let boundary = try await api.send(.get, "/customers/cust_001", token: manager)
+                #expect(boundary.json["vip_tier"] as? String == tier, "\(total)")
+                #expect(boundary.json["total_spent"] as? String == total)
+            }
         }
     }
 
