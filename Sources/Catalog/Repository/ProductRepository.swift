@@ -20,19 +20,9 @@ struct ProductRepository: Sendable {
 
     func list(_ query: ProductListQuery) async throws -> (products: [Product], total: Int) {
         let (filter, parameters) = query.filter
-        let order = ProductListQuery.sorts[query.sort] ?? "created_at ASC, id ASC"
-        let count = parameters.count
-        let rows = try await pool.query(
-            """
-            SELECT \(Self.columns), count(*) OVER () AS total FROM products \(filter)
-            ORDER BY \(order) LIMIT $\(count + 1) OFFSET $\(count + 2)
-            """,
-            parameters + [query.page.limit, query.page.offset]
-        ).rows
-        let products = try rows.map { try $0.decode(Product.self) }
-        if let total = try rows.first?.decode("total", as: Int.self) { return (products, total) }
-        // An offset past the end returns no rows; count separately for an honest total.
-        let total = try await pool.query("SELECT count(*) AS total FROM products \(filter)", parameters).rows[0].decode("total", as: Int.self)
+        let (products, total) = try await pool.page(
+            Product.self, columns: Self.columns, from: "products", filter: filter, parameters: parameters,
+            orderBy: ProductListQuery.sorts[query.sort] ?? "created_at ASC, id ASC", page: query.page)
         return (products, total)
     }
 

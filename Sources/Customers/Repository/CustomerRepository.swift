@@ -24,14 +24,8 @@ struct CustomerRepository: Sendable {
         }
         if let userID { parameters.append(userID); clauses.append("user_id = $\(parameters.count)") }
         let filter = clauses.isEmpty ? "" : "WHERE " + clauses.joined(separator: " AND ")
-        let count = parameters.count
-        let rows = try await pool.query(
-            "SELECT \(Self.columns), count(*) OVER () AS total FROM customers \(filter) ORDER BY id LIMIT $\(count + 1) OFFSET $\(count + 2)",
-            parameters + [page.limit, page.offset]
-        ).rows
-        let customers = try rows.map { try $0.decode(Customer.self) }
-        if let total = try rows.first?.decode("total", as: Int.self) { return (customers, total) }
-        let total = try await pool.query("SELECT count(*) AS total FROM customers \(filter)", parameters).rows[0].decode("total", as: Int.self)
+        let (customers, total) = try await pool.page(
+            Customer.self, columns: Self.columns, from: "customers", filter: filter, parameters: parameters, orderBy: "id", page: page)
         return (customers, total)
     }
 

@@ -86,14 +86,8 @@ struct OrderRepository: Sendable {
             clauses.append("\(column) = $\(parameters.count)")
         }
         let filter = clauses.isEmpty ? "" : "WHERE " + clauses.joined(separator: " AND ")
-        let count = parameters.count
-        let rows = try await pool.query(
-            "SELECT \(Self.columns), count(*) OVER () AS full_count FROM orders \(filter) ORDER BY created_at DESC, id LIMIT $\(count + 1) OFFSET $\(count + 2)",
-            parameters + [page.limit, page.offset]
-        ).rows
-        let orders = try rows.map { try $0.decode(Order.self) }
-        if let total = try rows.first?.decode("full_count", as: Int.self) { return (orders, total) }
-        let total = try await pool.query("SELECT count(*) AS full_count FROM orders \(filter)", parameters).rows[0].decode("full_count", as: Int.self)
+        let (orders, total) = try await pool.page(
+            Order.self, columns: Self.columns, from: "orders", filter: filter, parameters: parameters, orderBy: "created_at DESC, id", page: page)
         return (orders, total)
     }
 
