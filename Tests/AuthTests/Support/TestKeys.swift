@@ -4,7 +4,7 @@
 /// and would hold one of the two cooperative threads for seconds, stalling every other
 /// suite; so the two RSA keys are fixed here, generated once with
 /// `openssl genrsa -traditional 2048` for these tests only, and re-labelled with whatever
-/// `kid` a test needs. EC keys are cheap and made fresh.
+/// `kid` a test needs. (EC keys are cheap: tests generate them with `SigningKey.generate`.)
 enum TestKeys {
     static func rsa(kid: String) throws -> SigningKey {
         try SigningKey(kid: kid, pem: rsaPEM)
@@ -13,10 +13,6 @@ enum TestKeys {
     /// A different RSA key, for "right kid, wrong key" cases.
     static func otherRSA(kid: String) throws -> SigningKey {
         try SigningKey(kid: kid, pem: otherRSAPEM)
-    }
-
-    static func ec(kid: String) throws -> SigningKey {
-        try SigningKey.generate(kid: kid, algorithm: .es256)
     }
 
     static let rsaPEM = """
