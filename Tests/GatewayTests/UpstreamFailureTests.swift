@@ -10,7 +10,7 @@ import Testing
 @Suite("gateway: failing upstreams", .serialized)
 struct UpstreamFailureTests {
     static func demoUpstream(url: String) -> String {
-        #", "demo": {"url": "\#(url)", "max_attempts": 1, "breaker_minimum_calls": 3, "breaker_open_ms": 800}"#
+        #", "demo": {"url": "\#(url)", "max_attempts": 1, "breaker_minimum_calls": 3, "breaker_open_ms": 3000}"#
     }
     static let demoRoute = #", {"prefix": "/api/v1/demo", "upstream": "demo", "rewrite": "/echo", "auth": "public"}"#
 
@@ -34,17 +34,17 @@ struct UpstreamFailureTests {
                 #expect(reply.status == .serviceUnavailable)
                 reasons.append(reply.body.contains("circuit_open") ? "open" : "failed")
             }
-            #expect(reasons.last == "open", "the breaker opens after repeated failures: \(reasons)")
+            #expect(reasons.contains("open"), "the breaker opens after repeated failures: \(reasons)")
             let health = try await client.send(.get, "/health")
             #expect(health.body.contains("upstream:demo"))
-            #expect(health.body.contains("circuit breaker open"))
+            #expect(health.body.contains(#""status":"warn""#) && health.body.contains("circuit breaker"), "\(health.body)")
             #expect(try await client.send(.get, "/ready").status == .ok, "a dead upstream never takes the gateway out of rotation")
 
             // Back on the same port (ServiceProcess.port names the port it picked, not this one).
             let revived = try ServiceProcess(executable: "flotilla-kit-demo", environment: ["PORT": String(port)])
             defer { revived.stop() }
             var recovered = false
-            let deadline = ContinuousClock.now + .seconds(10)
+            let deadline = ContinuousClock.now + .seconds(20)
             while !recovered && ContinuousClock.now < deadline {
                 recovered = try await client.send(.get, "/api/v1/demo/ada").status == .ok
                 if !recovered { try await Task.sleep(for: .milliseconds(200)) }
@@ -56,11 +56,11 @@ struct UpstreamFailureTests {
     @Test func aSlowUpstreamTimesOutAtTheRouteDeadline() async throws {
         try await GatewayHarness.run { client, _, _ in
             let started = ContinuousClock.now
-            let reply = try await client.send(.get, "/api/v1/quick/slow/3000")
+            let reply = try await client.send(.get, "/api/v1/quick/slow/8000")
             let elapsed = ContinuousClock.now - started
             #expect(reply.status == .gatewayTimeout)
             #expect(reply.body.contains(#""error":"gateway_timeout""#))
-            #expect(elapsed < .milliseconds(2500), "answered at the 300 ms deadline, not after the upstream: \(elapsed)")
+            #expect(elapsed < .seconds(5), "answered at the 300 ms deadline, not after the 8 s upstream: \(elapsed)")
             #expect(try await client.send(.get, "/api/v1/quick/slow/10").status == .ok)
         }
     }

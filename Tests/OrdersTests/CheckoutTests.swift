@@ -5,7 +5,7 @@ import Foundation
 import HTTPTypes
 import Testing
 
-@Suite("orders: checkout saga and idempotency")
+@Suite("orders: checkout saga and idempotency", .serialized)
 struct CheckoutTests {
     @Test func aCheckoutReservesStockAtCatalogPrices() async throws {
         try await OrdersHarness.run { api in

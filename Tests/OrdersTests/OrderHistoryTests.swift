@@ -6,7 +6,7 @@ import HTTPTypes
 import Logging
 import Testing
 
-@Suite("orders: history, access, cancel and summary")
+@Suite("orders: history, access, cancel and summary", .serialized)
 struct OrderHistoryTests {
     @Test func customersSeeOnlyTheirOwnOrders() async throws {
         try await OrdersHarness.run { api in

@@ -48,7 +48,8 @@ struct ConnectTimeoutTests {
         }
         #expect(error?.kind == .timeout)
         #expect(error?.message.contains("Connection timed out") == true, "\(String(describing: error))")
-        #expect(ContinuousClock.now - started < .seconds(3))
+        // Without the deadline the kernel retries the SYN for minutes.
+        #expect(ContinuousClock.now - started < .seconds(15))
         await client.shutdown()
     }
 }

@@ -59,10 +59,10 @@ struct HTTPClientTests {
     @Test func deadlineWhileReading() async throws {
         try await withServer { _, base in
             let started = ContinuousClock.now
-            let error = await #expect(throws: HTTPClientError.self) { try await Self.client.execute(.init(url: base + "/slow/1500"), timeout: .milliseconds(300)) }
+            let error = await #expect(throws: HTTPClientError.self) { try await Self.client.execute(.init(url: base + "/slow/8000"), timeout: .milliseconds(300)) }
             #expect(error?.kind == .timeout)
             #expect(error?.message.contains("Operation timed out") == true, "\(String(describing: error))")
-            #expect(ContinuousClock.now - started < .seconds(2))
+            #expect(ContinuousClock.now - started < .seconds(5), "well before the 8 s answer")
         }
     }
 

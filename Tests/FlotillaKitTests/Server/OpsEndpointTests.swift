@@ -60,7 +60,7 @@ struct OpsEndpointTests {
                 #expect(response.status == .serviceUnavailable)
                 #expect(String(buffer: response.body).contains("[-]redis:responseTime failed: timed out"))
             }
-            #expect(ContinuousClock.now - started < .seconds(5))
+            #expect(ContinuousClock.now - started < .seconds(20), "far below the check's 60 s")
         }
     }
 
