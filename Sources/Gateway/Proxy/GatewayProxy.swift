@@ -5,9 +5,10 @@ import Logging
 import NIOCore
 
 /// The gateway's proxy, as the innermost middleware: a request no local route (ops, docs)
-/// answered is matched against the route table; a match gets its policies in order (client
-/// rate limit, authentication and authorization, principal rate limit, cache) and is
-/// proxied, anything else falls through to the 404.
+/// answered is matched against the route table; a match gets its policies in order (token
+/// verification, admission — denylist and both rate-limit budgets in one Redis round trip —,
+/// then the 401/403 verdicts, the cache) and is proxied; anything else falls through to the
+/// 404.
 struct GatewayProxy: RouterMiddleware {
     typealias Context = FlotillaRequestContext
 
