@@ -160,3 +160,52 @@ struct TokenAttackTests {
         await deadRedis.close()
     }
 }
+
+/// The verifier's cache of verified tokens: the expensive part once, the rest every time.
+@Suite("kit auth: verified-token cache")
+struct VerifiedTokenCacheTests {
+    /// Counts key look-ups, to see which verifications skipped the signature work.
+    final class CountingKeys: VerificationKeySource, @unchecked Sendable {
+        let inner: StaticKeySource
+        let lock = NSLock()
+        var lookups = 0
+        init(_ inner: StaticKeySource) { self.inner = inner }
+        func key(for kid: String) async throws(TokenRejection) -> VerificationKey? {
+            lock.withLock { lookups += 1 }
+            return try await inner.key(for: kid)
+        }
+    }
+
+    final class Clock: @unchecked Sendable {
+        let lock = NSLock()
+        var offset: TimeInterval = 0
+        var now: Date { lock.withLock { Date().addingTimeInterval(offset) } }
+    }
+
+    @Test func aRepeatedTokenSkipsTheSignatureButNotTheTimeOrDenylistChecks() async throws {
+        let key = try SigningKey.generate(kid: "cache", algorithm: .es256)
+        let keys = CountingKeys(await StaticKeySource(JSONWebKeySet(keys: [key.publicJWK])))
+        let clock = Clock()
+        let redis = try TestRedis.makeClient()
+        let denylist = TokenDenylist(client: redis, prefix: TestRedis.uniqueKey("deny") + ":")
+        let verifier = TokenVerifier(
+            keys: keys, policy: TokenVerificationPolicy(issuer: "flotilla-auth", audience: "flotilla"), denylist: denylist,
+            now: { clock.now })
+        let issuer = TokenIssuer(ring: try await SigningKeyRing(keys: [key], activeKeyID: nil), issuer: "flotilla-auth", audience: "flotilla", lifetime: .seconds(120))
+        let issued = try await issuer.issue(subject: "u1", kind: .user, roles: ["member"])
+
+        #expect(try await verifier.verify(issued.token).subject == "u1")
+        #expect(try await verifier.verify(issued.token).subject == "u1")
+        #expect(keys.lock.withLock { keys.lookups } == 1, "the second verification came from the cache")
+
+        clock.lock.withLock { clock.offset = 300 }
+        await #expect(throws: TokenRejection.expired) { try await verifier.verify(issued.token) }
+        clock.lock.withLock { clock.offset = 0 }
+        try await denylist.deny(tokenID: issued.claims.tokenID.value, until: issued.claims.expiresAt.value)
+        await #expect(throws: TokenRejection.revoked) { try await verifier.verify(issued.token) }
+        await redis.close()
+
+        let tampered = try TestTokens.replacingClaims(of: issued.token, with: ["sub": "admin"])
+        await #expect(throws: TokenRejection.self) { try await verifier.verify(tampered) }
+    }
+}

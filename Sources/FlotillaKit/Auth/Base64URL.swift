@@ -20,17 +20,18 @@ public enum Base64URL {
     }
 
     public static func decode(_ text: some StringProtocol) -> Data? {
-        var base64 = ""
+        var base64 = [UInt8]()
         base64.reserveCapacity(text.utf8.count + 3)
-        for character in text {
-            switch character {
-            case "-": base64.append("+")
-            case "_": base64.append("/")
-            case _ where character.isASCII && (character.isLetter || character.isNumber): base64.append(character)
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "-"): base64.append(UInt8(ascii: "+"))
+            case UInt8(ascii: "_"): base64.append(UInt8(ascii: "/"))
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+                base64.append(byte)
             default: return nil
             }
         }
-        base64 += String(repeating: "=", count: (4 - base64.count % 4) % 4)
-        return Data(base64Encoded: base64)
+        base64.append(contentsOf: repeatElement(UInt8(ascii: "="), count: (4 - base64.count % 4) % 4))
+        return Data(base64Encoded: Data(base64))
     }
 }

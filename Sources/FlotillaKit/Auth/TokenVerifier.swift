@@ -7,25 +7,52 @@ import JWTKit
 
 /// Verifies Flotilla access tokens: header first (algorithm allow-list, known `kid`, and
 /// the key's own algorithm), then the signature, then `iss`, `aud`, `exp`, `nbf` with the
-/// policy's leeway, then the denylist.
+/// policy's leeway, then the denylist. A token seen before skips straight to the time checks
+/// and the denylist (see ``VerifiedTokenCache``).
 public struct TokenVerifier: Sendable {
     public let policy: TokenVerificationPolicy
     let keys: any VerificationKeySource
     let denylist: TokenDenylist?
     let now: @Sendable () -> Date
+    let cache: VerifiedTokenCache?
 
+    /// - Parameter cacheCapacity: tokens remembered as verified (for up to 60 s); 0 verifies
+    ///   every token in full.
     public init(
         keys: any VerificationKeySource, policy: TokenVerificationPolicy, denylist: TokenDenylist?,
-        now: @escaping @Sendable () -> Date = { Date() }
+        cacheCapacity: Int = 10_000, now: @escaping @Sendable () -> Date = { Date() }
     ) {
         self.keys = keys
         self.policy = policy
         self.denylist = denylist
         self.now = now
+        self.cache = cacheCapacity > 0 ? VerifiedTokenCache(capacity: cacheCapacity, maxAge: .seconds(60)) : nil
     }
 
     /// The principal `token` speaks for, or the reason it is rejected.
     public func verify(_ token: String) async throws(TokenRejection) -> Principal {
+        let claims: AccessTokenClaims
+        if let cached = cache?.claims(for: token) {
+            claims = cached
+        } else {
+            claims = try await verifySignature(token)
+            cache?.store(claims, for: token)
+        }
+        try checkTime(claims)
+        if let denylist {
+            let revoked: Bool
+            do {
+                revoked = try await denylist.contains(tokenID: claims.tokenID.value)
+            } catch {
+                throw .denylistUnavailable
+            }
+            if revoked { throw .revoked }
+        }
+        return Principal(claims: claims)
+    }
+
+    /// Header, key, signature, issuer and audience: what does not change with time.
+    func verifySignature(_ token: String) async throws(TokenRejection) -> AccessTokenClaims {
         let header = try Self.header(of: token)
         guard let algorithm = header.alg, policy.algorithms.contains(algorithm) else {
             throw .unsupportedAlgorithm(header.alg ?? "(none)")
@@ -40,24 +67,14 @@ public struct TokenVerifier: Sendable {
         } catch {
             throw .malformed
         }
-        try check(claims)
-        if let denylist {
-            let revoked: Bool
-            do {
-                revoked = try await denylist.contains(tokenID: claims.tokenID.value)
-            } catch {
-                throw .denylistUnavailable
-            }
-            if revoked { throw .revoked }
-        }
-        return Principal(claims: claims)
-    }
-
-    func check(_ claims: AccessTokenClaims) throws(TokenRejection) {
-        let now = now()
-        let leeway = policy.leeway.seconds
         guard claims.issuer.value == policy.issuer else { throw .wrongIssuer }
         guard claims.audience.value.contains(policy.audience) else { throw .wrongAudience }
+        return claims
+    }
+
+    func checkTime(_ claims: AccessTokenClaims) throws(TokenRejection) {
+        let now = now()
+        let leeway = policy.leeway.seconds
         guard now.timeIntervalSince(claims.expiresAt.value) < leeway else { throw .expired }
         guard claims.notBefore.value.timeIntervalSince(now) <= leeway,
             claims.issuedAt.value.timeIntervalSince(now) <= leeway
