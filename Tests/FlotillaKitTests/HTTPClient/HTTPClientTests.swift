@@ -74,12 +74,12 @@ struct HTTPClientTests {
 
     @Test func cancellingTheTaskAbortsTheTransfer() async throws {
         try await withServer { _, base in
-            let call = Task { try await Self.client.execute(.init(url: base + "/slow/2000"), timeout: .seconds(10)) }
+            let call = Task { try await Self.client.execute(.init(url: base + "/slow/8000"), timeout: .seconds(20)) }
             try await Task.sleep(for: .milliseconds(200))
             let started = ContinuousClock.now
             call.cancel()
             await #expect(throws: CancellationError.self) { try await call.value }
-            #expect(ContinuousClock.now - started < .seconds(1))
+            #expect(ContinuousClock.now - started < .seconds(5), "well before the 8 s answer")
         }
     }
 
