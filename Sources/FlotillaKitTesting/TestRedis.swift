@@ -1,6 +1,7 @@
 import FlotillaKit
 import Foundation
 import Logging
+import Synchronization
 
 /// The Redis server started by `scripts/test-deps` for this test run.
 public enum TestRedis {
@@ -32,6 +33,7 @@ public enum TestRedis {
 public final class PrivateRedis: Sendable {
     public let port: Int
     private let pid: pid_t
+    private let stopped = Atomic<Bool>(false)
 
     /// Start `redis-server` on a free loopback port and wait until it answers.
     public init() async throws {
@@ -57,10 +59,16 @@ public final class PrivateRedis: Sendable {
 
     public var url: String { "redis://127.0.0.1:\(port)/0" }
 
-    /// Stop the server (SIGKILL: connections drop as in a crash).
+    /// Stop the server (SIGKILL: connections drop as in a crash). Idempotent.
     public func stop() {
+        guard !stopped.exchange(true, ordering: .relaxed) else { return }
         kill(pid, SIGKILL)
         var status: Int32 = 0
         waitpid(pid, &status, 0)
+    }
+
+    /// A test that throws before stopping its server still leaves no process behind.
+    deinit {
+        stop()
     }
 }
