@@ -66,31 +66,14 @@ public final class PrivatePostgres: Sendable {
 
     static func testDeps(_ arguments: [String]) throws {
         let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../scripts/test-deps").standardized
-        // posix_spawn + waitpid: Foundation's Process.waitUntilExit can miss the exit of a
-        // script whose daemons (postgres, redis) outlive it. The child gets an empty signal
-        // mask and default handlers: this process blocks SIGTERM (for its signal handling),
-        // and daemons inheriting that would ignore `test-deps stop`.
-        let argv = ([script.path] + arguments).map { strdup($0) } + [nil]
-        defer { argv.forEach { free($0) } }
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        var empty = sigset_t()
-        sigemptyset(&empty)
-        var all = sigset_t()
-        sigfillset(&all)
-        posix_spawnattr_setsigmask(&attributes, &empty)
-        posix_spawnattr_setsigdefault(&attributes, &all)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
-        var pid: pid_t = 0
-        guard posix_spawn(&pid, script.path, nil, &attributes, argv, environ) == 0 else {
+        // Not Foundation's Process: its waitUntilExit can miss the exit of a script whose
+        // daemons (postgres, redis) outlive it; and the daemons need a clean signal mask.
+        guard let pid = CleanSpawn.spawn(script.path, arguments) else {
             throw ProcessExited(status: -1, output: ["cannot run \(script.path)"])
         }
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
-        let exitCode = (status >> 8) & 0xFF
-        guard status & 0x7F == 0, exitCode == 0 else {
-            throw ProcessExited(status: exitCode, output: ["scripts/test-deps \(arguments.joined(separator: " ")) failed"])
+        let exitCode = CleanSpawn.waitForExit(pid)
+        guard exitCode == 0 else {
+            throw ProcessExited(status: exitCode ?? -1, output: ["scripts/test-deps \(arguments.joined(separator: " ")) failed"])
         }
     }
 }

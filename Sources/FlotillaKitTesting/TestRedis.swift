@@ -39,10 +39,7 @@ public final class PrivateRedis: Sendable {
     public init() async throws {
         port = try FreePort.allocate()
         let arguments = ["redis-server", "--bind", "127.0.0.1", "--port", String(port), "--save", "", "--appendonly", "no", "--loglevel", "warning"]
-        let argv = arguments.map { strdup($0) } + [nil]
-        defer { argv.forEach { free($0) } }
-        var pid: pid_t = 0
-        guard posix_spawnp(&pid, "redis-server", nil, nil, argv, environ) == 0 else {
+        guard let pid = CleanSpawn.spawn(arguments[0], Array(arguments.dropFirst())) else {
             throw ToolMissing(tool: "redis-server", hint: "scripts/test-deps install")
         }
         self.pid = pid
