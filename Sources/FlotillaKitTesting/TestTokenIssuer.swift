@@ -21,15 +21,12 @@ public struct TestTokenIssuer: Sendable {
         self.audience = audience
         if rsa {
             let key = try Insecure.RSA.PrivateKey(pem: _RSA.Signing.PrivateKey(keySize: .bits2048).pemRepresentation)
-            let primitives = try key.publicKey.getKeyPrimitives()
-            self.jwks = JSONWebKeySet(keys: [
-                JSONWebKey(kty: "RSA", alg: "RS256", kid: kid, n: Base64URL.encode(primitives.modulus), e: Base64URL.encode(primitives.publicExponent))
-            ])
+            self.jwks = JSONWebKeySet(keys: [try JSONWebKey(rs256: key.publicKey, kid: kid)])
             self.keys = await JWTKeyCollection().add(rsa: key, digestAlgorithm: .sha256, kid: JWKIdentifier(string: kid))
         } else {
             let key = ES256PrivateKey()
-            guard let parameters = key.publicKey.parameters else { throw JWTError.generic(identifier: "ecdsa", reason: "no public key parameters") }
-            self.jwks = JSONWebKeySet(keys: [JSONWebKey(kty: "EC", alg: "ES256", kid: kid, crv: "P-256", x: parameters.x, y: parameters.y)])
+            guard let jwk = JSONWebKey(es256: key.publicKey, kid: kid) else { throw JWTError.generic(identifier: "ecdsa", reason: "no public key parameters") }
+            self.jwks = JSONWebKeySet(keys: [jwk])
             self.keys = await JWTKeyCollection().add(ecdsa: key, kid: JWKIdentifier(string: kid))
         }
     }

@@ -18,11 +18,8 @@ struct SigningKey: Sendable {
         if let backing = try? _RSA.Signing.PrivateKey(pemRepresentation: pem) {
             guard backing.keySizeInBits >= 2048 else { throw SigningKeyError.weakKey(kid, backing.keySizeInBits) }
             let key = try Insecure.RSA.PrivateKey(backing: backing)
-            let primitives = try key.publicKey.getKeyPrimitives()
             algorithm = .rs256
-            publicJWK = JSONWebKey(
-                kty: "RSA", alg: "RS256", kid: kid,
-                n: Base64URL.encode(primitives.modulus), e: Base64URL.encode(primitives.publicExponent))
+            publicJWK = try JSONWebKey(rs256: key.publicKey, kid: kid)
             add = { await $0.add(rsa: key, digestAlgorithm: .sha256, kid: JWKIdentifier(string: kid)) }
         } else {
             let key: ES256PrivateKey
@@ -31,9 +28,9 @@ struct SigningKey: Sendable {
             } catch {
                 throw SigningKeyError.unsupported(kid)
             }
-            guard let parameters = key.publicKey.parameters else { throw SigningKeyError.unsupported(kid) }
+            guard let jwk = JSONWebKey(es256: key.publicKey, kid: kid) else { throw SigningKeyError.unsupported(kid) }
             algorithm = .es256
-            publicJWK = JSONWebKey(kty: "EC", alg: "ES256", kid: kid, crv: "P-256", x: parameters.x, y: parameters.y)
+            publicJWK = jwk
             add = { await $0.add(ecdsa: key, kid: JWKIdentifier(string: kid)) }
         }
     }

@@ -3,7 +3,7 @@ import FoundationEssentials
 #else
 import Foundation
 #endif
-import JWTKit
+public import JWTKit
 
 /// A public signing key as published in a JWKS document (RFC 7517): RSA (`n`, `e`) or
 /// EC P-256 (`crv`, `x`, `y`).
@@ -58,4 +58,18 @@ public struct VerificationKey: Sendable {
     public let kid: String
     public let algorithm: String
     let keys: JWTKeyCollection
+}
+
+extension JSONWebKey {
+    /// The published form of an RS256 public key.
+    public init(rs256 key: Insecure.RSA.PublicKey, kid: String) throws {
+        let primitives = try key.getKeyPrimitives()
+        self.init(kty: "RSA", alg: "RS256", kid: kid, n: Base64URL.encode(primitives.modulus), e: Base64URL.encode(primitives.publicExponent))
+    }
+
+    /// The published form of an ES256 (P-256) public key; `nil` if it has no coordinates.
+    public init?(es256 key: ES256PublicKey, kid: String) {
+        guard let parameters = key.parameters else { return nil }
+        self.init(kty: "EC", alg: "ES256", kid: kid, crv: "P-256", x: parameters.x, y: parameters.y)
+    }
 }
