@@ -64,15 +64,20 @@ final class CurlTransfer: @unchecked Sendable {
         return true
     }
 
-    /// Record one header line; a new status line (redirect, 100 Continue) starts over.
-    func receiveHeader(_ line: String) {
-        if line.hasPrefix("HTTP/") {
+    /// Record one header line (raw bytes, CRLF included); a new status line (redirect,
+    /// 100 Continue) starts over.
+    func receiveHeader(_ line: UnsafeRawBufferPointer) {
+        if line.starts(with: "HTTP/".utf8) {
             headers = []
             return
         }
-        guard let colon = line.firstIndex(of: ":") else { return }
-        let value = line[line.index(after: colon)...].trimmingWhitespace()
-        headers.append((String(line[..<colon]), String(value)))
+        guard let colon = line.firstIndex(of: UInt8(ascii: ":")) else { return }
+        var start = colon + 1
+        var end = line.endIndex
+        while start < end, line[start].isASCIIWhitespace { start += 1 }
+        while end > start, line[end - 1].isASCIIWhitespace { end -= 1 }
+        let name = String(decoding: UnsafeRawBufferPointer(rebasing: line[..<colon]), as: UTF8.self)
+        headers.append((name, String(decoding: UnsafeRawBufferPointer(rebasing: line[start..<end]), as: UTF8.self)))
     }
 
     /// The response, or the error, once curl reports `code` for this transfer.
@@ -112,7 +117,6 @@ private func curlWriteBody(_ data: UnsafeMutablePointer<CChar>?, _ size: Int, _ 
 private func curlWriteHeader(_ data: UnsafeMutablePointer<CChar>?, _ size: Int, _ count: Int, _ context: UnsafeMutableRawPointer?) -> Int {
     guard let context, let data else { return 0 }
     let length = size * count
-    let line = String(decoding: UnsafeRawBufferPointer(start: data, count: length), as: UTF8.self).trimmingWhitespace()
-    Unmanaged<CurlTransfer>.fromOpaque(context).takeUnretainedValue().receiveHeader(String(line))
+    Unmanaged<CurlTransfer>.fromOpaque(context).takeUnretainedValue().receiveHeader(UnsafeRawBufferPointer(start: data, count: length))
     return length
 }

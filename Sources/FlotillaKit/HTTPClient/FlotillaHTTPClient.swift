@@ -40,7 +40,7 @@ public final class FlotillaHTTPClient: Service, Sendable {
     func propagatedHeaders(_ headers: [(String, String)]) -> [(String, String)] {
         var headers = headers
         func addIfMissing(_ name: String, _ value: String) {
-            if !headers.contains(where: { $0.0.lowercased() == name.lowercased() }) { headers.append((name, value)) }
+            if !headers.contains(where: { $0.0.equalsIgnoringASCIICase(name) }) { headers.append((name, value)) }
         }
         if let correlation = RequestCorrelation.current {
             addIfMissing("X-Request-ID", correlation.requestID)

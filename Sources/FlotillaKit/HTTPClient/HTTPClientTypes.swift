@@ -31,7 +31,7 @@ public struct HTTPClientResponse: Sendable {
 
     /// The first value of header `name` (case-insensitive).
     public func header(_ name: String) -> String? {
-        headers.first { $0.0.equalsIgnoringCase(name) }?.1
+        headers.first { $0.0.equalsIgnoringASCIICase(name) }?.1
     }
 
     /// The body as UTF-8 text.
@@ -67,10 +67,4 @@ public struct HTTPClientError: Error, Sendable, Equatable, CustomStringConvertib
     }
 
     public var description: String { "http client \(kind.rawValue): \(message)" }
-}
-
-extension String {
-    fileprivate func equalsIgnoringCase(_ other: String) -> Bool {
-        lowercased() == other.lowercased()
-    }
 }

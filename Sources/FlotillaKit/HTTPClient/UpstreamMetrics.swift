@@ -8,6 +8,7 @@ struct UpstreamMetrics: Sendable {
     let duration: DurationHistogram
     let retries: Counter
     let breakerState: Gauge
+    let calls: MetricFamily<Counter>
 
     init(registry: MetricsRegistry, upstream: String) {
         self.registry = registry.prometheus
@@ -21,14 +22,14 @@ struct UpstreamMetrics: Sendable {
             descriptor: .named("http_client_retries_total", help: "Outgoing HTTP attempts that were retried, by upstream."), labels: [("upstream", upstream)])
         breakerState = registry.prometheus.makeGauge(
             descriptor: .named("circuit_breaker_state", help: "Circuit breaker state by upstream: 0 closed, 1 half-open, 2 open."), labels: [("upstream", upstream)])
+        calls = MetricFamily(
+            counter: "http_client_requests_total", help: "Outgoing HTTP calls, by upstream, method and status or error.",
+            labels: ["upstream", "method", "outcome"], registry: registry)
     }
 
     /// Count one finished call: `outcome` is the status code or the error kind.
     func recordCall(method: String, outcome: String) {
-        registry.makeCounter(
-            descriptor: .named("http_client_requests_total", help: "Outgoing HTTP calls, by upstream, method and status or error."),
-            labels: [("upstream", upstream), ("method", method), ("outcome", outcome)]
-        ).increment()
+        calls(upstream, method, outcome).increment()
     }
 
     func recordTransition(to state: String) {

@@ -15,12 +15,19 @@ public struct HTTPServerMetricsMiddleware: RouterMiddleware {
         .seconds(1), .milliseconds(2500), .seconds(5), .seconds(10),
     ]
 
-    private let registry: PrometheusCollectorRegistry
     private let inFlight: Gauge
+    private let requests: MetricFamily<Counter>
+    private let durations: MetricFamily<DurationHistogram>
 
     public init(registry: MetricsRegistry) {
-        self.registry = registry.prometheus
         self.inFlight = registry.prometheus.makeGauge(descriptor: .named("http_server_requests_in_flight", help: "HTTP requests currently being served."))
+        let labels = ["method", "route", "status"]
+        requests = MetricFamily(
+            counter: "http_server_requests_total", help: "HTTP requests served, by method, route template and status.",
+            labels: labels, registry: registry)
+        durations = MetricFamily(
+            histogram: "http_server_request_duration_seconds", help: "Time to produce the HTTP response, by method, route template and status.",
+            labels: labels, buckets: Self.durationBuckets, registry: registry)
     }
 
     public func handle(
@@ -44,8 +51,8 @@ public struct HTTPServerMetricsMiddleware: RouterMiddleware {
     }
 
     private func record(_ request: Request, _ context: Context, status: HTTPResponse.Status, elapsed: Duration) {
-        let labels = [("method", request.method.rawValue), ("route", context.routeTemplate), ("status", String(status.code))]
-        registry.makeCounter(descriptor: .named("http_server_requests_total", help: "HTTP requests served, by method, route template and status."), labels: labels).increment()
-        registry.makeDurationHistogram(descriptor: .named("http_server_request_duration_seconds", help: "Time to produce the HTTP response, by method, route template and status."), labels: labels, buckets: Self.durationBuckets).record(elapsed)
+        let method = request.method.rawValue, route = context.routeTemplate, code = String(status.code)
+        requests(method, route, code).increment()
+        durations(method, route, code).record(elapsed)
     }
 }

@@ -1,22 +1,28 @@
-/// Lower-case hexadecimal identifiers from the system's secure random source.
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+import Synchronization
+
+/// Random identifiers as lower-case hex: request IDs, trace and span IDs, lock tokens, nonces.
 enum RandomHex {
     private static let digits = Array("0123456789abcdef".utf8)
+    private static let pool = Mutex(RandomBytePool())
 
-    /// `byteCount` random bytes as `2 * byteCount` hex digits; never all zeros. Draws eight
-    /// bytes per call to the generator (each call is a `getrandom` system call).
+    /// `byteCount` random bytes as `2 * byteCount` hex digits; never all zeros.
     static func make(byteCount: Int) -> String {
-        var generator = SystemRandomNumberGenerator()
         while true {
             var bytes = [UInt8]()
             bytes.reserveCapacity(byteCount * 2)
             var allZero = true
-            var word: UInt64 = 0
-            for index in 0..<byteCount {
-                if index % 8 == 0 { word = generator.next() }
-                let byte = UInt8(truncatingIfNeeded: word >> (UInt64(index % 8) * 8))
-                if byte != 0 { allZero = false }
-                bytes.append(digits[Int(byte >> 4)])
-                bytes.append(digits[Int(byte & 0x0F)])
+            pool.withLock { pool in
+                for _ in 0..<byteCount {
+                    let byte = pool.next()
+                    if byte != 0 { allZero = false }
+                    bytes.append(digits[Int(byte >> 4)])
+                    bytes.append(digits[Int(byte & 0x0F)])
+                }
             }
             if !allZero { return String(decoding: bytes, as: UTF8.self) }
         }
@@ -25,5 +31,25 @@ enum RandomHex {
     /// Whether `text` is exactly `length` lower-case hex digits.
     static func isLowerHex(_ text: Substring, length: Int) -> Bool {
         text.utf8.count == length && text.utf8.allSatisfy { digits.contains($0) }
+    }
+}
+
+/// Bytes from the kernel's generator, fetched 256 at a time (`getentropy`'s most) instead of
+/// one `getrandom` system call per identifier (a proxied request used to make eight).
+private struct RandomBytePool: ~Copyable {
+    private var buffer = [UInt8](repeating: 0, count: 256)
+    private var used = 256
+
+    mutating func next() -> UInt8 {
+        if used == buffer.count { refill() }
+        defer { used += 1 }
+        return buffer[used]
+    }
+
+    private mutating func refill() {
+        let status = buffer.withUnsafeMutableBytes { getentropy($0.baseAddress!, $0.count) }
+        // Fails only without kernel support for getrandom (Linux < 3.17), which Swift needs too.
+        precondition(status == 0, "getentropy failed")
+        used = 0
     }
 }
