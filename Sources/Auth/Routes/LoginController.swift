@@ -110,7 +110,7 @@ struct LoginController: Sendable {
     @Sendable func logout(_ request: Request, context: FlotillaRequestContext) async throws -> Response {
         let userID = try context.requireInteractiveUserID()
         let principal = try context.requirePrincipal()
-        if let sessionID = principal.sessionID.flatMap { UUID(uuidString: $0) } {
+        if let sessionID = principal.sessionID.flatMap({ UUID(uuidString: $0) }) {
             try await sessions.revoke(sessionID, userID: userID, reason: "logout")
         }
         try await denylist.deny(tokenID: principal.tokenID, until: principal.expiresAt)

@@ -66,10 +66,6 @@ struct ProductInput: Decodable, Sendable {
         }
         let problems = problems(requireAll: requireAll)
         guard !problems.isEmpty else { return }
-        let names = problems.keys.sorted()
-        throw APIError(
-            .badRequest, code: "validation_failed",
-            message: names.map { "\($0) \(problems[$0]!)" }.joined(separator: "; ") + ".",
-            details: ["fields": .object(problems.mapValues { .string($0) })])
+        throw APIError.invalidFields(problems)
     }
 }

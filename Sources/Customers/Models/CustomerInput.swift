@@ -51,9 +51,6 @@ struct CustomerInput: Decodable, Sendable {
         if let phone, phone.count > 40 { problems["phone"] = "must be at most 40 characters" }
         if let userID, !(1...100).contains(userID.count) { problems["user_id"] = "must be 1 to 100 characters" }
         guard !problems.isEmpty else { return }
-        let names = problems.keys.sorted()
-        throw APIError(
-            .badRequest, code: "validation_failed", message: names.map { "\($0) \(problems[$0]!)" }.joined(separator: "; ") + ".",
-            details: ["fields": .object(problems.mapValues { .string($0) })])
+        throw APIError.invalidFields(problems)
     }
 }

@@ -37,6 +37,16 @@ extension APIError {
         return APIError(.badRequest, code: "validation_failed", message: message, details: details)
     }
 
+    /// 400 `validation_failed` naming every bad field at once (`details.fields`: field →
+    /// problem), e.g. "name must be 1 to 100 characters; target is required.".
+    public static func invalidFields(_ problems: [String: String]) -> APIError {
+        let names = problems.keys.sorted()
+        return APIError(
+            .badRequest, code: "validation_failed",
+            message: names.map { "\($0) \(problems[$0]!)" }.joined(separator: "; ") + ".",
+            details: ["fields": .object(problems.mapValues { .string($0) })])
+    }
+
     /// 404 `not_found` for a resource.
     public static func notFound(_ message: String) -> APIError {
         APIError(.notFound, code: "not_found", message: message)

@@ -12,20 +12,31 @@ extension Request {
     /// past `context.maxUploadSize`, 400 `invalid_json` for an empty or malformed body, and
     /// 400 `validation_failed` naming the field for a missing, null or mistyped value.
     public func decodeJSON<Value: Decodable>(as type: Value.Type, context: FlotillaRequestContext) async throws -> Value {
-        if let contentType = headers[.contentType], !Self.isJSON(contentType) {
-            throw APIError(
-                .unsupportedMediaType, code: "unsupported_media_type",
-                message: "Send the body as JSON with Content-Type: application/json (got \(contentType)).")
+        guard let value = try await decodeJSON(type, context: context, allowingEmptyBody: false) else {
+            throw APIError(.badRequest, code: "invalid_json", message: "The request body is empty; send a JSON object.")
         }
+        return value
+    }
+
+    /// ``decodeJSON(as:context:)`` for a body that may be left out: an empty body is `nil`.
+    public func decodeJSONIfPresent<Value: Decodable>(as type: Value.Type, context: FlotillaRequestContext) async throws -> Value? {
+        try await decodeJSON(type, context: context, allowingEmptyBody: true)
+    }
+
+    private func decodeJSON<Value: Decodable>(_ type: Value.Type, context: FlotillaRequestContext, allowingEmptyBody: Bool) async throws -> Value? {
         let buffer: ByteBuffer
         do {
             buffer = try await body.collect(upTo: context.maxUploadSize)
         } catch let error as any HTTPResponseError where error.status == .contentTooLarge {
             throw APIError.payloadTooLarge(limit: context.maxUploadSize)
         }
-        guard buffer.readableBytes > 0 else {
-            throw APIError(.badRequest, code: "invalid_json", message: "The request body is empty; send a JSON object.")
+        if buffer.readableBytes == 0 && allowingEmptyBody { return nil }
+        if let contentType = headers[.contentType], !Self.isJSON(contentType) {
+            throw APIError(
+                .unsupportedMediaType, code: "unsupported_media_type",
+                message: "Send the body as JSON with Content-Type: application/json (got \(contentType)).")
         }
+        guard buffer.readableBytes > 0 else { return nil }
         do {
             return try JSONDecoder().decode(Value.self, from: Data(buffer.readableBytesView))
         } catch let error as DecodingError {

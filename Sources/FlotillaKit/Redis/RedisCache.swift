@@ -70,6 +70,45 @@ public struct RedisCache: Sendable {
         return Lookup(value: value, cached: false)
     }
 
+    /// ``value(for:as:ttl:load:)`` for an entry of `group` (e.g. everything computed from one
+    /// user's data): ``invalidate(group:)`` drops all of a group's entries at once, however
+    /// many keys (pages, filters, date ranges) they have. The group's generation number is part
+    /// of each key, so invalidating is one `INCR` and old entries just expire. When Redis
+    /// fails the cache is bypassed.
+    public func value<Value: Codable & Sendable>(
+        for key: String,
+        group: String,
+        as type: Value.Type = Value.self,
+        ttl: Duration? = nil,
+        load: () async throws -> Value?
+    ) async throws -> Lookup<Value> {
+        let generation: Int
+        do {
+            generation = try await client.send("GET", generationKey(group)).string.flatMap { Int($0) } ?? 0
+        } catch {
+            errors.increment()
+            logger.warning("cache read failed; serving from the source", metadata: ["group": "\(group)", "error.description": "\(error)"])
+            return Lookup(value: try await load(), cached: false)
+        }
+        return try await value(for: "\(group):\(generation):\(key)", as: type, ttl: ttl, load: load)
+    }
+
+    /// Drop every entry of `group`. Failures are logged, not thrown: the TTL bounds how long
+    /// a stale entry can live.
+    public func invalidate(group: String) async {
+        do {
+            // The generation outlives any entry by far; if it expires, so have they.
+            try await client.pipeline([["INCR", generationKey(group)], ["PEXPIRE", generationKey(group), 7 * 86_400_000]])
+        } catch {
+            errors.increment()
+            logger.warning("cache invalidation failed", metadata: ["group": "\(group)", "error.description": "\(error)"])
+        }
+    }
+
+    private func generationKey(_ group: String) -> String {
+        prefix + "generation:" + group
+    }
+
     /// Drop `key` from the cache (after the source changed). Failures are logged, not thrown:
     /// the TTL bounds how long a stale entry can live.
     public func invalidate(_ key: String) async {

@@ -33,10 +33,7 @@ struct CheckoutRequest: Codable, Sendable {
         if !Self.paymentMethods.contains(paymentMethod) { problems["paymentMethod"] = "must be one of \(Self.paymentMethods.joined(separator: ", "))" }
         if shippingAddress.isEmpty { problems["shippingAddress"] = "is required" }
         guard !problems.isEmpty else { return }
-        let names = problems.keys.sorted()
-        throw APIError(
-            .badRequest, code: "validation_failed", message: names.map { "\($0) \(problems[$0]!)" }.joined(separator: "; ") + ".",
-            details: ["fields": .object(problems.mapValues { .string($0) })])
+        throw APIError.invalidFields(problems)
     }
 
     /// A fingerprint of the request, so an Idempotency-Key reused for a different order is caught.

@@ -44,6 +44,23 @@ struct RedisBuildingBlockTests {
         #expect(text.contains(#"cache_requests_total{cache="products",result="miss"} 2"#))
     }
 
+    @Test func aGroupIsDroppedWithOneInvalidation() async throws {
+        let redis = try TestRedis.makeClient()
+        defer { Task { await redis.close() } }
+        let cache = RedisCache(client: redis, name: "groups", prefix: TestRedis.uniqueKey("group") + ":", ttl: .seconds(60), metrics: MetricsRegistry(service: "t", version: "1"), logger: Logger(configuration: .testing()))
+        for key in ["page1", "page2"] {
+            _ = try await cache.value(for: key, group: "user:alice") { Product(id: key, price: "1") }
+            #expect(try await cache.value(for: key, group: "user:alice") { Product(id: "reloaded", price: "1") }.cached)
+        }
+        _ = try await cache.value(for: "page1", group: "user:bob") { Product(id: "bob", price: "1") }
+        await cache.invalidate(group: "user:alice")
+        for key in ["page1", "page2"] {
+            let reloaded = try await cache.value(for: key, group: "user:alice") { Product(id: "reloaded", price: "1") }
+            #expect(!reloaded.cached && reloaded.value?.id == "reloaded", "\(key)")
+        }
+        #expect(try await cache.value(for: "page1", group: "user:bob") { Product(id: "x", price: "1") }.cached, "other groups keep theirs")
+    }
+
     @Test func cacheEntriesExpire() async throws {
         let redis = try TestRedis.makeClient()
         defer { Task { await redis.close() } }

@@ -27,6 +27,10 @@ struct ErrorEnvelopeTests {
                 throw APIError(.conflict, code: "item_locked", message: "Item 7 is locked.", details: ["id": "7"])
             }
             router.get("/explode") { _, _ -> String in throw LeakyError() }
+            router.put("/optional") { request, context -> String in
+                let item = try await request.decodeJSONIfPresent(as: NewItem.self, context: context)
+                return item.map { "\($0.name) x\($0.quantity)" } ?? "no body"
+            }
         }
     }
 
@@ -41,6 +45,25 @@ struct ErrorEnvelopeTests {
         try await app.application.test(.router) { client in
             try await client.execute(uri: "/items", method: .post, headers: headers, body: ByteBuffer(string: body)) { response in
                 (response.status, response.status == .ok ? nil : try envelope(response))
+            }
+        }
+    }
+
+    @Test func anOptionalBodyMayBeLeftOutButNotMalformed() async throws {
+        try await Self.app().application.test(.router) { client in
+            let cases: [(String, HTTPFields, HTTPResponse.Status, String)] = [
+                ("", [:], .ok, "no body"),
+                (#"{"name":"watch","quantity":2}"#, [.contentType: "application/json"], .ok, "watch x2"),
+                ("{", [.contentType: "application/json"], .badRequest, "invalid_json"),
+                (#"{"name":"watch"}"#, [.contentType: "application/json"], .badRequest, "validation_failed"),
+                ("name=watch", [.contentType: "text/plain"], .unsupportedMediaType, "unsupported_media_type"),
+            ]
+            for (body, headers, status, expected) in cases {
+                try await client.execute(uri: "/optional", method: .put, headers: headers, body: ByteBuffer(string: body)) { response in
+                    #expect(response.status == status, "\(body)")
+                    let text = String(buffer: response.body)
+                    #expect(text.contains(expected), "\(body): \(text)")
+                }
             }
         }
     }
