@@ -18,6 +18,7 @@ let package = Package(
         .executable(name: "gateway", targets: ["Gateway"]),
         .executable(name: "catalog", targets: ["Catalog"]),
         .executable(name: "customers", targets: ["Customers"]),
+        .executable(name: "habits", targets: ["Habits"]),
         .executable(name: "orders", targets: ["Orders"]),
     ],
     dependencies: [
@@ -162,6 +163,19 @@ let package = Package(
             plugins: ["EmbedMigrations", "EmbedResources"]
         ),
         .executableTarget(
+            name: "Habits",
+            dependencies: [
+                "FlotillaKit",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings,
+            plugins: ["EmbedMigrations", "EmbedResources"]
+        ),
+        .executableTarget(
             name: "EmbedMigrationsTool",
             path: "Plugins/EmbedMigrationsTool",
             swiftSettings: swiftSettings
@@ -268,6 +282,18 @@ let package = Package(
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "HabitsTests",
+            dependencies: [
+                "Habits",
+                "FlotillaKit",
+                "FlotillaKitTesting",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
         ),
