@@ -123,6 +123,7 @@ struct CheckInRoutesTests {
             _ = other
             #expect(try await api.send(.get, "/habits/\(id)/stats?to=\(Self.day(400))&from=\(Self.day(-40))", token: alice).status == .badRequest)
             #expect(try await api.send(.get, "/habits/summary", token: nil).status == .unauthorized)
+            #expect(try await api.send(.get, "/habits/today", token: nil).status == .unauthorized)
         }
     }
 }
