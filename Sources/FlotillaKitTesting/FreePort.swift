@@ -20,3 +20,53 @@ public enum FreePort {
         return Int(UInt16(bigEndian: address.sin_port))
     }
 }
+
+extension FreePort {
+    /// Whether nothing holds 127.0.0.1:`port` (a bind succeeds).
+    public static func isFree(_ port: Int) -> Bool {
+        guard let holder = PortHolder(port: port, listening: false) else { return false }
+        _ = holder
+        return true
+    }
+
+    /// The first of `count` consecutive free ports, searched in 20000–50000.
+    public static func block(of count: Int) throws -> Int {
+        for _ in 0..<200 {
+            let base = Int.random(in: 20_000...(50_000 - count))
+            if (base..<(base + count)).allSatisfy(isFree) { return base }
+        }
+        throw POSIXError(.EADDRINUSE)
+    }
+}
+
+/// A loopback port held open (bound, and listening unless told not to) until this is
+/// released: to test what a program does when its port is taken.
+public final class PortHolder: Sendable {
+    public let port: Int
+    private let descriptor: Int32
+
+    /// `nil` when the port cannot be bound.
+    public init?(port: Int, listening: Bool = true) {
+        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard descriptor >= 0 else { return nil }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var reuse: Int32 = 1
+        setsockopt(descriptor, SOL_SOCKET, SO_REUSEADDR, &reuse, socklen_t(MemoryLayout<Int32>.size))
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard bound == 0, !listening || listen(descriptor, 8) == 0 else {
+            close(descriptor)
+            return nil
+        }
+        self.port = port
+        self.descriptor = descriptor
+    }
+
+    deinit {
+        close(descriptor)
+    }
+}

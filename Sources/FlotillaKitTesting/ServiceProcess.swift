@@ -108,7 +108,7 @@ public final class ServiceProcess: Sendable {
     }
 
     /// The built product `name`, found beside the test bundle (or in `FLOTILLA_BIN_DIR`).
-    static func productURL(named name: String) throws -> URL {
+    public static func productURL(named name: String) throws -> URL {
         var directories = [URL]()
         if let override = ProcessInfo.processInfo.environment["FLOTILLA_BIN_DIR"] {
             directories.append(URL(fileURLWithPath: override))
