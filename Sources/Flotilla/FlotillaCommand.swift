@@ -1,13 +1,13 @@
 import ArgumentParser
 
-/// `flotilla`: the developer CLI. Today it benchmarks the data layer; `up`, `down`,
-/// `status` and `load` join it as the fleet grows.
+/// `flotilla`: the developer CLI — run the fleet on this machine (`up`, `down`, `status`,
+/// `logs`, `reset`) and measure it (`bench`).
 @main
 struct FlotillaCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "flotilla",
         abstract: "Run, inspect and measure the Flotilla fleet.",
-        subcommands: [BenchCommand.self]
+        subcommands: [UpCommand.self, DownCommand.self, StatusCommand.self, LogsCommand.self, ResetCommand.self, BenchCommand.self]
     )
 }
 

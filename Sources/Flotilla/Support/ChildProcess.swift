@@ -7,16 +7,15 @@ import Foundation
 /// then never sees its SIGALRM and runs forever. Here the child gets an empty signal mask
 /// and default handlers.
 enum ChildProcess {
-    static func run(_ tool: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
-        var pipe: [Int32] = [0, 0]
-        guard Glibc.pipe(&pipe) == 0 else { throw BenchFailure("pipe failed") }
-        let pid = CleanSpawn.spawn(tool, arguments, output: (descriptor: pipe[1], closeInChild: pipe[0]))
-        close(pipe[1])
+    static func run(_ tool: String, _ arguments: [String], environment: [String: String]? = nil) throws -> (status: Int32, output: String) {
+        guard let pipe = CleanSpawn.makePipe() else { throw BenchFailure("pipe failed") }
+        let pid = CleanSpawn.spawn(tool, arguments, output: (descriptor: pipe.write, closeInChild: pipe.read), environment: environment)
+        close(pipe.write)
         guard let pid else {
-            close(pipe[0])
+            close(pipe.read)
             throw BenchFailure("cannot run \(tool): install it (scripts/test-deps install)")
         }
-        let output = FileHandle(fileDescriptor: pipe[0], closeOnDealloc: true).readDataToEndOfFile()
+        let output = FileHandle(fileDescriptor: pipe.read, closeOnDealloc: true).readDataToEndOfFile()
         return (CleanSpawn.waitForExit(pid) ?? -1, String(decoding: output, as: UTF8.self))
     }
 }

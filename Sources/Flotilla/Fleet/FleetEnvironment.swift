@@ -1,0 +1,65 @@
+import FlotillaKit
+import Foundation
+
+/// The environment each service gets from `flotilla up`: its port, the databases, every
+/// fleet member's URL, development-only auth settings, and the profile's route table.
+struct FleetEnvironment: Sendable {
+    let home: FleetHome
+    let profile: FleetProfile
+    let portOffset: Int
+    let databaseURL: String
+    let redisURL: String
+    let json: Bool
+    /// The repository (for `config/gateway/*.json`), when `flotilla` runs inside it.
+    let repository: URL?
+
+    func port(of service: String) -> Int {
+        (Fleet.member(service)?.localPort ?? 8080) + portOffset
+    }
+
+    /// Variables for `service`, on top of the caller's own environment (PATH, TZDIR, ...).
+    func variables(for service: String) -> [String: String] {
+        var variables = ProcessInfo.processInfo.environment
+        for member in Fleet.members {
+            variables[Upstream.urlVariable(for: member.name)] = "http://127.0.0.1:\(member.localPort + portOffset)"
+        }
+        variables.merge([
+            "HOST": "127.0.0.1", "PORT": String(port(of: service)),
+            "LOG_FORMAT": json ? "json" : "pretty", "LOG_LEVEL": variables["LOG_LEVEL"] ?? "info",
+            "DATABASE_URL": databaseURL, "DB_SCHEMA": service, "REDIS_URL": redisURL,
+            // Local development: no drain wait on Ctrl-C.
+            "SHUTDOWN_DRAIN_SECONDS": "0",
+        ]) { $1 }
+        switch service {
+        case "auth":
+            // A signing key is generated into .flotilla/keys once; dev tokens (POST /auth/token)
+            // make the walk-through one curl long. Never set these in a cluster.
+            variables.merge([
+                "AUTH_DEV_MODE": "true", "AUTH_DEV_TOKENS": "true", "AUTH_SIGNING_KEYS_DIR": home.keys.path,
+                "AUTH_PUBLIC_URL": "http://127.0.0.1:\(port(of: "auth"))",
+            ]) { $1 }
+        case "gateway":
+            if let table = profile.routeTable, let repository {
+                variables["GATEWAY_ROUTES"] = repository.appendingPathComponent(table).path
+            }
+        default:
+            break
+        }
+        return variables
+    }
+
+    /// The repository root: the current directory or one above it with `Package.swift` and
+    /// `config/gateway`.
+    static func findRepository() -> URL? {
+        var directory = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
+        for _ in 0..<6 {
+            if FileManager.default.fileExists(atPath: directory.appendingPathComponent("config/gateway").path),
+                FileManager.default.fileExists(atPath: directory.appendingPathComponent("Package.swift").path)
+            {
+                return directory
+            }
+            directory.deleteLastPathComponent()
+        }
+        return nil
+    }
+}

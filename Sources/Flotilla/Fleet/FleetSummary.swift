@@ -1,0 +1,37 @@
+import FlotillaKit
+import Foundation
+
+/// What `flotilla up` prints once everything is ready: a table of the services and a
+/// walk-through to paste.
+struct FleetSummary {
+    let profile: FleetProfile
+    let services: [SupervisedService]
+    let environment: FleetEnvironment
+    let elapsed: String
+
+    var text: String {
+        let width = max(9, services.map(\.name.count).max() ?? 0)
+        var lines = ["", "Flotilla (\(profile.rawValue)) is up in \(elapsed):", ""]
+        lines.append("  " + "service".padding(toLength: width, withPad: " ", startingAt: 0) + "  url                      state")
+        for service in services {
+            lines.append("  " + service.name.padding(toLength: width, withPad: " ", startingAt: 0) + "  "
+                + service.url.padding(toLength: 24, withPad: " ", startingAt: 0) + " ready")
+        }
+        let gateway = "http://127.0.0.1:\(environment.port(of: "gateway"))"
+        // The dev token route is public through the chronos gateway table; elsewhere ask auth.
+        let tokenURL = profile == .chronos ? gateway : "http://127.0.0.1:\(environment.port(of: "auth"))"
+        lines += ["", "Try it (through the gateway):", ""]
+        lines.append(#"  TOKEN=$(curl -s -X POST \#(tokenURL)/auth/token -H 'Content-Type: application/json' -d '{"userId": "demo-user", "email": "demo@example.com"}' | sed 's/.*"token":"\([^"]*\)".*/\1/')"#)
+        if profile.services.contains("catalog") {
+            lines.append(#"  curl -s '\#(gateway)/api/v1/products?limit=3' -H "Authorization: Bearer $TOKEN""#)
+        }
+        if profile.services.contains("habits") {
+            lines.append(#"  curl -s \#(gateway)/api/v1/habits/today -H "Authorization: Bearer $TOKEN""#)
+        }
+        lines += [
+            "", "API docs: \(gateway)/api/docs    status: flotilla status    stop: Ctrl-C or flotilla down",
+            "Logs follow (\(environment.json ? "JSON" : "readable; --json for JSON lines")); each service's log is also in \(environment.home.logs.path).", "",
+        ]
+        return lines.joined(separator: "\n")
+    }
+}

@@ -1,0 +1,141 @@
+import FlotillaKit
+import FlotillaKitTesting
+import Foundation
+import Testing
+
+/// `flotilla up` as a newcomer runs it: the chronos profile on free ports in a temporary
+/// home, the API through the gateway, `flotilla status`, `flotilla down`, and nothing left
+/// running. Then the two ways it must refuse to start, with a message a person can act on.
+@Suite("end to end: flotilla up", .serialized)
+struct FlotillaUpTests {
+    static func temporaryHome() -> String {
+        FileManager.default.temporaryDirectory.appendingPathComponent("flotilla-up-\(UUID().uuidString.prefix(8))").path
+    }
+
+    func json(_ reply: HTTPTestClient.Reply) throws -> [String: Any] {
+        try JSONSerialization.jsonObject(with: Data(reply.body.utf8)) as? [String: Any] ?? [:]
+    }
+
+    @Test func upChronosServeStatusDownAndNothingLeft() async throws {
+        let home = Self.temporaryHome()
+        defer { try? FileManager.default.removeItem(atPath: home) }
+        try FileManager.default.createDirectory(atPath: home, withIntermediateDirectories: true)
+        let base = try FreePort.block(of: 18)
+        let arguments = [
+            "up", "--profile", "chronos", "--home-path", home, "--port-offset", String(base - 3000),
+            "--postgres-port", String(try FreePort.allocate()), "--redis-port", String(try FreePort.allocate()), "--no-build", "--json",
+        ]
+        let logPath = home + "/up.out"
+        let output = open(logPath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        let spare = dup(output)
+        let flotilla = try ServiceProcess.productURL(named: "flotilla").path
+        let pid = try #require(CleanSpawn.spawn(flotilla, arguments, output: (descriptor: output, closeInChild: spare)))
+        close(output)
+        close(spare)
+        var exited = false
+        defer {
+            if !exited {
+                // Leave nothing behind even when an expectation failed.
+                kill(pid, SIGTERM)
+                _ = CleanSpawn.waitForExit(pid)
+            }
+        }
+        func log() -> String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }
+
+        let gateway = "http://127.0.0.1:\(base)"
+        let deadline = ContinuousClock.now + .seconds(180)
+        while (try? HealthcheckProbe(url: gateway + "/ready", timeoutSeconds: 1).run()) == nil {
+            #expect(kill(pid, 0) == 0, "flotilla up exited:\n\(log())")
+            guard kill(pid, 0) == 0, ContinuousClock.now < deadline else { return }
+            try await Task.sleep(for: .milliseconds(200))
+        }
+        // The record is written once everything is ready; wait for it.
+        while !FileManager.default.fileExists(atPath: home + "/run.json") && ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(50))
+        }
+
+        // Token, products, a purchase, a customer: through the gateway.
+        let jsonHeader = [("Content-Type", "application/json")]
+        let tokenReply = try await HTTPTestClient.send("POST", gateway + "/auth/token", headers: jsonHeader, body: #"{"userId": "newcomer", "email": "new@example.com"}"#)
+        let token = try #require(try json(tokenReply)["token"] as? String, "\(tokenReply.body)")
+        let bearer = [("Authorization", "Bearer \(token)")]
+        let products = try await HTTPTestClient.send("GET", gateway + "/api/v1/products?limit=2", headers: bearer)
+        let page = try json(products)
+        #expect(products.status == 200 && (page["data"] as? [Any])?.count == 2, "\(products.body)")
+        let purchase = try await HTTPTestClient.send("PATCH", gateway + "/products/prod_001/inventory", headers: bearer + jsonHeader, body: #"{"quantity": 1}"#)
+        #expect(purchase.status == 200, "\(purchase.body)")
+        let customer = try await HTTPTestClient.send("GET", gateway + "/customers/cust_001", headers: bearer)
+        let detail = try json(customer)
+        #expect(customer.status == 200 && detail["vip_tier"] as? String != nil, "\(customer.body)")
+
+        // A crashed service is restarted (after a backoff of 1 s) and the record follows it.
+        func recordedPID(of service: String) throws -> Int32? {
+            let record = try JSONDecoder().decode(JSONValue.self, from: Data(contentsOf: URL(fileURLWithPath: home + "/run.json")))
+            guard case .array(let services)? = record["services"],
+                case .int(let pid)? = services.first(where: { $0["name"]?.stringValue == service })?["pid"]
+            else { return nil }
+            return Int32(pid)
+        }
+        let crashed = try #require(try recordedPID(of: "catalog"))
+        kill(crashed, SIGKILL)
+        while (try recordedPID(of: "catalog")) == crashed && ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        #expect(log().contains("catalog exited (killed by a signal); restarting in 1 s"), "\(log())")
+        while (try? HealthcheckProbe(url: "http://127.0.0.1:\(base + 15)/ready", timeoutSeconds: 1).run()) == nil && ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        let again = try await HTTPTestClient.send("GET", gateway + "/api/v1/products?limit=1", headers: bearer)
+        #expect(again.status == 200, "the restarted catalog serves: \(again.body)")
+
+        let status = try await ServiceProcess.run(executable: "flotilla", arguments: ["status", "--home-path", home])
+        #expect(status.status == 0, "\(status.output)")
+        #expect(status.output.contains("gateway") && status.output.contains("pass"))
+
+        // Everything it started, to check afterwards.
+        let record = try JSONDecoder().decode(JSONValue.self, from: Data(contentsOf: URL(fileURLWithPath: home + "/run.json")))
+        var started = [Int32]()
+        if case .array(let services)? = record["services"] {
+            started += services.compactMap { $0["pid"].flatMap { if case .int(let pid) = $0 { Int32(pid) } else { nil } } }
+        }
+        if case .int(let redis)? = record["redisPID"] { started.append(Int32(redis)) }
+        let postmaster = try String(contentsOfFile: home + "/postgres/postmaster.pid", encoding: .utf8).split(separator: "\n").first.flatMap { Int32($0) }
+        started += [postmaster].compactMap { $0 }
+        #expect(started.count == 7, "5 services, Redis and PostgreSQL: \(started)")
+
+        let down = try await ServiceProcess.run(executable: "flotilla", arguments: ["down", "--home-path", home])
+        #expect(down.status == 0, "\(down.output)")
+        #expect(CleanSpawn.waitForExit(pid) == 0, "flotilla up exits cleanly after down:\n\(log())")
+        exited = true
+        for process in started {
+            #expect(!CleanSpawn.isRunning(process), "process \(process) is still running")
+        }
+        #expect(!FileManager.default.fileExists(atPath: home + "/run.json"))
+        #expect(log().contains("stopping services, then Redis, then PostgreSQL"))
+    }
+
+    @Test func aTakenPortIsNamed() async throws {
+        let home = Self.temporaryHome()
+        defer { try? FileManager.default.removeItem(atPath: home) }
+        let base = try FreePort.block(of: 18)
+        let holder = try #require(PortHolder(port: base))
+        let result = try await ServiceProcess.run(executable: "flotilla", arguments: [
+            "up", "--profile", "chronos", "--home-path", home, "--port-offset", String(base - 3000), "--no-build",
+            "--postgres-port", String(try FreePort.allocate()), "--redis-port", String(try FreePort.allocate()),
+        ])
+        #expect(result.status == 1)
+        #expect(result.output.contains("Port \(holder.port) (gateway) is already in use"), "\(result.output)")
+        #expect(!FileManager.default.fileExists(atPath: home + "/postgres/PG_VERSION"), "nothing was started")
+    }
+
+    @Test func aMissingRedisServerGetsInstallAdvice() async throws {
+        let home = Self.temporaryHome()
+        defer { try? FileManager.default.removeItem(atPath: home) }
+        let result = try await ServiceProcess.run(
+            executable: "flotilla", environment: ["PATH": "/nonexistent"],
+            arguments: ["up", "--profile", "chronos", "--home-path", home, "--no-build"])
+        #expect(result.status == 1)
+        #expect(result.output.contains("Missing redis-server"), "\(result.output)")
+        #expect(result.output.contains("apt-get install --no-install-recommends postgresql redis-server"), "\(result.output)")
+    }
+}
