@@ -90,6 +90,10 @@ struct FlotillaUpTests {
 
         let status = try await ServiceProcess.run(executable: "flotilla", arguments: ["status", "--home-path", home])
         #expect(status.status == 0, "\(status.output)")
+        let gatewayLog = try await ServiceProcess.run(executable: "flotilla", arguments: ["logs", "gateway", "--home-path", home, "--lines", "5"])
+        #expect(gatewayLog.status == 0 && gatewayLog.output.contains(#""service":"gateway""#), "\(gatewayLog.output)")
+        let resetWhileRunning = try await ServiceProcess.run(executable: "flotilla", arguments: ["reset", "--yes", "--home-path", home])
+        #expect(resetWhileRunning.status != 0 && resetWhileRunning.output.contains("flotilla down"), "\(resetWhileRunning.output)")
         #expect(status.output.contains("gateway") && status.output.contains("pass"))
 
         // Everything it started, to check afterwards.
@@ -112,6 +116,28 @@ struct FlotillaUpTests {
         }
         #expect(!FileManager.default.fileExists(atPath: home + "/run.json"))
         #expect(log().contains("stopping services, then Redis, then PostgreSQL"))
+    }
+
+    @Test func commandsWithoutARunningFleet() async throws {
+        let home = Self.temporaryHome()
+        defer { try? FileManager.default.removeItem(atPath: home) }
+        let status = try await ServiceProcess.run(executable: "flotilla", arguments: ["status", "--home-path", home])
+        #expect(status.status == 1 && status.output.contains("not running"), "\(status.output)")
+        let down = try await ServiceProcess.run(executable: "flotilla", arguments: ["down", "--home-path", home])
+        #expect(down.status == 0 && down.output.contains("Nothing is running"), "\(down.output)")
+        try FileManager.default.createDirectory(atPath: home + "/logs", withIntermediateDirectories: true)
+        try "line one\nline two\n".write(toFile: home + "/logs/auth.log", atomically: true, encoding: .utf8)
+        let unknown = try await ServiceProcess.run(executable: "flotilla", arguments: ["logs", "nope", "--home-path", home])
+        #expect(unknown.status != 0 && unknown.output.contains("No log for 'nope'") && unknown.output.contains("There are: auth."), "\(unknown.output)")
+        let auth = try await ServiceProcess.run(executable: "flotilla", arguments: ["logs", "auth", "--home-path", home, "--lines", "1"])
+        #expect(auth.output.trimmingCharacters(in: .whitespacesAndNewlines) == "line two")
+        let unconfirmed = try await ServiceProcess.run(executable: "flotilla", arguments: ["reset", "--home-path", home])
+        #expect(unconfirmed.status != 0 && unconfirmed.output.contains("pass --yes"), "\(unconfirmed.output)")
+        #expect(FileManager.default.fileExists(atPath: home + "/logs/auth.log"), "nothing deleted without confirmation")
+        let reset = try await ServiceProcess.run(executable: "flotilla", arguments: ["reset", "--yes", "--home-path", home])
+        #expect(reset.status == 0 && !FileManager.default.fileExists(atPath: home), "\(reset.output)")
+        let badProfile = try await ServiceProcess.run(executable: "flotilla", arguments: ["up", "--profile", "nope", "--home-path", home])
+        #expect(badProfile.status != 0 && badProfile.output.contains("chronos"), "the error lists the profiles: \(badProfile.output)")
     }
 
     @Test func aTakenPortIsNamed() async throws {
