@@ -63,6 +63,15 @@ struct DemoProcessTests {
         #expect(missingPath.output.contains("HTTP 404"))
     }
 
+    @Test func sleepSubcommandForPreStopHooks() async throws {
+        let started = ContinuousClock.now
+        let slept = try await ServiceProcess.run(executable: Self.binary, arguments: ["sleep", "0.3"])
+        #expect(slept.status == 0)
+        #expect(ContinuousClock.now - started >= .milliseconds(300))
+        let bad = try await ServiceProcess.run(executable: Self.binary, arguments: ["sleep", "soon"])
+        #expect(bad.status == 64 && bad.output.contains("usage: sleep SECONDS"))
+    }
+
     @Test func invalidConfigurationFailsFastNamingTheVariables() async throws {
         let result = try await ServiceProcess.run(executable: Self.binary, environment: ["PORT": "eighty", "LOG_FORMAT": "xml"])
         #expect(result.status == ServiceCommand.configurationErrorStatus)

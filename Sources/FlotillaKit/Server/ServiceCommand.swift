@@ -46,6 +46,8 @@ public enum ServiceCommand {
             exit(await migrate(identity: identity, migrations: migrations, environment: EnvironmentReader(), then: seed))
         case "healthcheck":
             exit(healthcheck(identity: identity, arguments: Array(arguments.dropFirst())))
+        case "sleep":
+            exit(pause(arguments: Array(arguments.dropFirst())))
         case "--version", "version":
             print("\(identity.name) \(identity.version)")
             exit(0)
@@ -71,6 +73,19 @@ public enum ServiceCommand {
             printError("fatal: \(error)")
             return 1
         }
+    }
+
+    /// `<service> sleep SECONDS`: wait, then exit 0 — a Kubernetes preStop hook for images
+    /// that have no shell or `sleep`, so endpoints are gone before SIGTERM arrives.
+    static func pause(arguments: [String]) -> Int32 {
+        guard let text = arguments.first, let seconds = Double(text), (0...600).contains(seconds) else {
+            printError("usage: sleep SECONDS (0 to 600)")
+            return 64
+        }
+        var request = timespec(tv_sec: Int(seconds), tv_nsec: Int((seconds - seconds.rounded(.down)) * 1_000_000_000))
+        var remaining = timespec()
+        while nanosleep(&request, &remaining) == -1 && errno == EINTR { request = remaining }
+        return 0
     }
 
     /// `<service> migrate`: exit 0 when the schema is up to date afterwards (and, for
@@ -139,6 +154,7 @@ public enum ServiceCommand {
                                       exit 0 if URL (default http://127.0.0.1:$PORT/ready) answers 2xx
                \(identity.name) migrate             apply pending database migrations and exit
                \(identity.name) seed                migrate, then load demo data (services that have some)
+               \(identity.name) sleep SECONDS       wait, then exit 0 (a preStop hook without a shell)
                \(identity.name) --version
         """
     }
