@@ -9,7 +9,7 @@ import Testing
 /// with the VIP tier their orders earn.
 @Suite("end to end: chronos quick test", .serialized)
 struct ChronosQuickTests {
-    static let routes = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../config/gateway/chronos.json").standardized.path
+    static let routes = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../helm/flotilla/files/gateway/chronos.json").standardized.path
 
     func json(_ reply: HTTPTestClient.Reply) throws -> [String: Any] {
         try JSONSerialization.jsonObject(with: Data(reply.body.utf8)) as? [String: Any] ?? [:]

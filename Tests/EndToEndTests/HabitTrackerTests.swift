@@ -7,7 +7,7 @@ import Testing
 /// binaries: register, log in, create a habit, check in three days, read a streak of 3.
 @Suite("end to end: habit tracker", .serialized)
 struct HabitTrackerTests {
-    static let routes = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../config/gateway/habit-tracker.json").standardized.path
+    static let routes = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../helm/flotilla/files/gateway/habit-tracker.json").standardized.path
 
     func json(_ reply: HTTPTestClient.Reply) throws -> [String: Any] {
         try JSONSerialization.jsonObject(with: Data(reply.body.utf8)) as? [String: Any] ?? [:]

@@ -19,7 +19,7 @@ struct RouteTableTests {
         let builtIn = try RouteTable.parse(EmbeddedText.defaultRoutes, source: "built-in").compile(source: "built-in")
         #expect(builtIn.contains { $0.prefix == "/api/v1/auth" && $0.auth == .public })
         #expect(builtIn.first?.prefix.count ?? 0 >= builtIn.last?.prefix.count ?? 0, "longest prefix first")
-        let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../config/gateway").standardized
+        let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../helm/flotilla/files/gateway").standardized
         let files = try FileManager.default.contentsOfDirectory(atPath: directory.path).filter { $0.hasSuffix(".json") }
         #expect(files.count >= 2)
         for file in files {

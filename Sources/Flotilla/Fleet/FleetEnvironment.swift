@@ -10,7 +10,7 @@ struct FleetEnvironment: Sendable {
     let databaseURL: String
     let redisURL: String
     let json: Bool
-    /// The repository (for `config/gateway/*.json`), when `flotilla` runs inside it.
+    /// The repository (for `helm/flotilla/files/gateway/*.json`), when `flotilla` runs inside it.
     let repository: URL?
 
     func port(of service: String) -> Int {
@@ -49,11 +49,11 @@ struct FleetEnvironment: Sendable {
     }
 
     /// The repository root: the current directory or one above it with `Package.swift` and
-    /// `config/gateway`.
+    /// `helm/flotilla/files/gateway`.
     static func findRepository() -> URL? {
         var directory = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
         for _ in 0..<6 {
-            if FileManager.default.fileExists(atPath: directory.appendingPathComponent("config/gateway").path),
+            if FileManager.default.fileExists(atPath: directory.appendingPathComponent("helm/flotilla/files/gateway").path),
                 FileManager.default.fileExists(atPath: directory.appendingPathComponent("Package.swift").path)
             {
                 return directory

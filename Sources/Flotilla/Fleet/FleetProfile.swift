@@ -46,7 +46,7 @@ enum FleetProfile: String, CaseIterable, ExpressibleByArgument, Sendable {
     /// the gateway's built-in table for the whole fleet.
     var routeTable: String? {
         switch self {
-        case .chronos, .habitTracker: "config/gateway/\(rawValue).json"
+        case .chronos, .habitTracker: "helm/flotilla/files/gateway/\(rawValue).json"
         default: nil
         }
     }
