@@ -8,9 +8,13 @@
     for the CRD groups in ALLOWED_CRD_GROUPS;
   * the committed kubernetes/ manifests are exactly what the chart renders (drift);
   * checkov finds nothing outside the justified skip list (.checkov.yaml);
-  * hadolint passes the Dockerfile.
+  * hadolint passes the Dockerfile;
+  * the Prometheus config, recording rules and alerts pass `promtool check` and the alert
+    unit tests (`promtool test rules`); the dashboards are what monitoring/grafana/dashboards.py
+    writes; the chart's copies of rules and dashboards match monitoring/.
 
-`--write` regenerates kubernetes/overlays/*/manifests.yaml from the chart instead.
+`--write` regenerates kubernetes/overlays/*/manifests.yaml, the dashboards, and the chart's
+copies of rules and dashboards instead of checking them.
 """
 import argparse
 import json
@@ -24,6 +28,7 @@ import yaml
 from helm_python import Chart, lint
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
+MONITORING = ROOT / "monitoring"
 CHART = ROOT / "helm" / "flotilla"
 OVERLAYS = ROOT / "kubernetes" / "overlays"
 PROFILES = ["chronos", "habit-tracker", "task-management", "project-management", "deepiri"]
@@ -225,6 +230,44 @@ def check_checkov(rendered):
         print(f"ok   checkov: {passed} checks passed, none failed")
 
 
+def check_monitoring(write):
+    sys.path.insert(0, str(MONITORING / "grafana"))
+    import dashboards  # monitoring/grafana/dashboards.py
+
+    copies = {MONITORING / "grafana" / "dashboards" / name: text for name, text in dashboards.render().items()}
+    for path in sorted((MONITORING / "grafana" / "dashboards").glob("*.json")) + sorted(copies):
+        copies.setdefault(path, None)
+    rules = sorted((MONITORING / "prometheus" / "rules").glob("*.yml"))
+    for path in rules:
+        copies[CHART / "files" / "prometheus" / (path.stem + ".yaml")] = path.read_text()
+    for name, text in dashboards.render().items():
+        copies[CHART / "files" / "dashboards" / name] = text
+    for path, text in copies.items():
+        if text is None:
+            fail(f"{path.relative_to(ROOT)} is not made by monitoring/grafana/dashboards.py")
+        elif write:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text)
+        elif not path.exists() or path.read_text() != text:
+            fail(f"{path.relative_to(ROOT)} is out of date: run scripts/check-deploy --write and commit")
+    for stale in (CHART / "files" / "prometheus").glob("*.yaml"):
+        if stale not in copies:
+            fail(f"{stale.relative_to(ROOT)} has no source in monitoring/prometheus/rules")
+    if write:
+        return
+    promtool = [
+        ["promtool", "check", "config", str(MONITORING / "prometheus" / "prometheus.yml")],
+        ["promtool", "check", "rules"] + [str(path) for path in rules],
+        ["promtool", "test", "rules", str(MONITORING / "prometheus" / "tests" / "flotilla-alerts-test.yml")],
+    ]
+    for command in promtool:
+        result = subprocess.run(command, capture_output=True, text=True)
+        if result.returncode != 0:
+            fail(f"{' '.join(command[:3])}: {result.stdout}{result.stderr}")
+    if not failures:
+        print(f"ok   monitoring: promtool config, {len(rules)} rule files and alert tests; {len(dashboards.DASHBOARDS)} dashboards current")
+
+
 def check_dockerfile():
     result = subprocess.run(["hadolint", str(ROOT / "Dockerfile")], capture_output=True, text=True)
     if result.returncode != 0:
@@ -237,11 +280,16 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--write", action="store_true", help="regenerate kubernetes/overlays from the chart")
     arguments = parser.parse_args()
+    if arguments.write:
+        # The chart's copies of rules and dashboards first: the manifests include them.
+        check_monitoring(write=True)
     rendered = check_chart()
     check_wiring(rendered)
     for name, documents in rendered.items():
         validate_schemas(documents, f"chart ({name})")
     check_manifests(arguments.write)
+    if not arguments.write:
+        check_monitoring(write=False)
     if not arguments.write:
         check_checkov(rendered)
         check_dockerfile()
