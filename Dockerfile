@@ -13,9 +13,8 @@ SHELL ["/bin/bash", "-o", "pipefail", "-c"]
 RUN sed -i 's/^Types: deb$/Types: deb deb-src/' /etc/apt/sources.list.d/debian.sources \
     && apt-get update \
     && apt-get install -y --no-install-recommends \
-        build-essential dpkg-dev pkg-config ca-certificates tzdata \
+        build-essential dpkg-dev pkg-config ca-certificates tzdata file \
         libssl-dev zlib1g-dev libhiredis-dev libpq-dev libcurl4-openssl-dev \
-        bison flex \
     && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY . .

@@ -73,6 +73,26 @@ public enum CleanSpawn {
         return !stat[close...].dropFirst(2).hasPrefix("Z")
     }
 
+    /// Run `program` to completion and return its exit status (-1 for a signal) and its
+    /// combined stdout and stderr. Blocks: call it off the cooperative pool.
+    public static func run(_ program: String, _ arguments: [String], environment: [String: String]? = nil) throws -> (status: Int32, output: String) {
+        guard let pipe = makePipe() else { throw POSIXError(.EMFILE) }
+        guard let pid = spawn(program, arguments, output: (descriptor: pipe.write, closeInChild: pipe.read), environment: environment) else {
+            close(pipe.read)
+            close(pipe.write)
+            throw CannotStart(program: program)
+        }
+        close(pipe.write)
+        let output = FileHandle(fileDescriptor: pipe.read, closeOnDealloc: true).readDataToEndOfFile()
+        return (waitForExit(pid) ?? -1, String(decoding: output, as: UTF8.self))
+    }
+
+    /// A program that could not be started (not installed, or not on PATH).
+    public struct CannotStart: Error, CustomStringConvertible {
+        public let program: String
+        public var description: String { "cannot run \(program): is it installed? (scripts/test-deps install)" }
+    }
+
     /// Wait for `pid` to exit; its exit code, or `nil` when a signal ended it.
     public static func waitForExit(_ pid: pid_t) -> Int32? {
         var status: Int32 = 0

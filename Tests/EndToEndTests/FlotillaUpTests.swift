@@ -17,42 +17,12 @@ struct FlotillaUpTests {
     }
 
     @Test func upChronosServeStatusDownAndNothingLeft() async throws {
-        let home = Self.temporaryHome()
-        defer { try? FileManager.default.removeItem(atPath: home) }
-        try FileManager.default.createDirectory(atPath: home, withIntermediateDirectories: true)
-        let base = try FreePort.block(of: 18)
-        let arguments = [
-            "up", "--profile", "chronos", "--home-path", home, "--port-offset", String(base - 3000),
-            "--postgres-port", String(try FreePort.allocate()), "--redis-port", String(try FreePort.allocate()), "--no-build", "--json",
-        ]
-        let logPath = home + "/up.out"
-        let output = open(logPath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        let spare = dup(output)
-        let flotilla = try ServiceProcess.productURL(named: "flotilla").path
-        let pid = try #require(CleanSpawn.spawn(flotilla, arguments, output: (descriptor: output, closeInChild: spare)))
-        close(output)
-        close(spare)
-        var exited = false
-        defer {
-            if !exited {
-                // Leave nothing behind even when an expectation failed.
-                kill(pid, SIGTERM)
-                _ = CleanSpawn.waitForExit(pid)
-            }
-        }
-        func log() -> String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }
-
-        let gateway = "http://127.0.0.1:\(base)"
-        let deadline = ContinuousClock.now + .seconds(180)
-        while (try? HealthcheckProbe(url: gateway + "/ready", timeoutSeconds: 1).run()) == nil {
-            #expect(kill(pid, 0) == 0, "flotilla up exited:\n\(log())")
-            guard kill(pid, 0) == 0, ContinuousClock.now < deadline else { return }
-            try await Task.sleep(for: .milliseconds(200))
-        }
-        // The record is written once everything is ready; wait for it.
-        while !FileManager.default.fileExists(atPath: home + "/run.json") && ContinuousClock.now < deadline {
-            try await Task.sleep(for: .milliseconds(50))
-        }
+        let fleet = try await FleetUnderTest(profile: "chronos")
+        let home = fleet.home
+        let base = fleet.base
+        let gateway = fleet.url(of: "gateway")
+        let deadline = ContinuousClock.now + .seconds(120)
+        func log() -> String { fleet.log() }
 
         // Token, products, a purchase, a customer: through the gateway.
         let jsonHeader = [("Content-Type", "application/json")]
@@ -97,7 +67,7 @@ struct FlotillaUpTests {
         #expect(status.output.contains("gateway") && status.output.contains("pass"))
 
         // Everything it started, to check afterwards.
-        let record = try JSONDecoder().decode(JSONValue.self, from: Data(contentsOf: URL(fileURLWithPath: home + "/run.json")))
+        let record = try fleet.record()
         var started = [Int32]()
         if case .array(let services)? = record["services"] {
             started += services.compactMap { $0["pid"].flatMap { if case .int(let pid) = $0 { Int32(pid) } else { nil } } }
@@ -107,10 +77,9 @@ struct FlotillaUpTests {
         started += [postmaster].compactMap { $0 }
         #expect(started.count == 7, "5 services, Redis and PostgreSQL: \(started)")
 
-        let down = try await ServiceProcess.run(executable: "flotilla", arguments: ["down", "--home-path", home])
+        let (down, up) = try await fleet.down()
         #expect(down.status == 0, "\(down.output)")
-        #expect(CleanSpawn.waitForExit(pid) == 0, "flotilla up exits cleanly after down:\n\(log())")
-        exited = true
+        #expect(up == 0, "flotilla up exits cleanly after down:\n\(log())")
         for process in started {
             #expect(!CleanSpawn.isRunning(process), "process \(process) is still running")
         }

@@ -1,0 +1,92 @@
+import FlotillaKit
+import FlotillaKitTesting
+import Foundation
+
+/// `flotilla up` started by a test: a profile on a free block of ports with its own
+/// PostgreSQL and Redis in a temporary home. ``down()`` stops it the way a user would; if a
+/// test fails first, ``abandon()`` (or deinit) still leaves nothing running.
+final class FleetUnderTest: @unchecked Sendable {
+    let home: String
+    /// The gateway's port; every service is at its design port + (base - 3000).
+    let base: Int
+    let pid: pid_t
+    private let logPath: String
+    private var exited = false
+
+    /// Start `profile` and wait until the gateway is ready and the run record is written.
+    init(profile: String, environment extra: [String: String] = [:], timeout: Duration = .seconds(180)) async throws {
+        home = FileManager.default.temporaryDirectory.appendingPathComponent("flotilla-up-\(UUID().uuidString.prefix(8))").path
+        try FileManager.default.createDirectory(atPath: home, withIntermediateDirectories: true)
+        base = try FreePort.block(of: 18)
+        logPath = home + "/up.out"
+        let arguments = [
+            "up", "--profile", profile, "--home-path", home, "--port-offset", String(base - 3000),
+            "--postgres-port", String(try FreePort.allocate()), "--redis-port", String(try FreePort.allocate()), "--no-build", "--json",
+        ]
+        let output = open(logPath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        let spare = dup(output)
+        defer {
+            close(output)
+            close(spare)
+        }
+        let environment = ProcessInfo.processInfo.environment.merging(extra) { $1 }
+        guard let pid = CleanSpawn.spawn(
+            try ServiceProcess.productURL(named: "flotilla").path, arguments, output: (descriptor: output, closeInChild: spare),
+            environment: environment)
+        else { throw FleetNotReady(log: "cannot start flotilla") }
+        self.pid = pid
+        let deadline = ContinuousClock.now + timeout
+        while !(FileManager.default.fileExists(atPath: home + "/run.json") && (try? HealthcheckProbe(url: url(of: "gateway") + "/ready", timeoutSeconds: 1).run()) != nil) {
+            guard CleanSpawn.isRunning(pid), ContinuousClock.now < deadline else {
+                abandon()
+                throw FleetNotReady(log: log())
+            }
+            try await Task.sleep(for: .milliseconds(200))
+        }
+    }
+
+    deinit {
+        abandon()
+    }
+
+    func port(of service: String) -> Int {
+        (Fleet.member(service)?.localPort ?? 3000) - 3000 + base
+    }
+
+    func url(of service: String) -> String {
+        "http://127.0.0.1:\(port(of: service))"
+    }
+
+    /// What `flotilla up` printed so far.
+    func log() -> String {
+        (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? ""
+    }
+
+    /// The run record `flotilla up` wrote.
+    func record() throws -> JSONValue {
+        try JSONDecoder().decode(JSONValue.self, from: Data(contentsOf: URL(fileURLWithPath: home + "/run.json")))
+    }
+
+    /// `flotilla down`, then the exit status of `flotilla up`.
+    func down() async throws -> (down: (status: Int32, output: String), up: Int32?) {
+        let result = try await ServiceProcess.run(executable: "flotilla", arguments: ["down", "--home-path", home])
+        let status = CleanSpawn.waitForExit(pid)
+        exited = true
+        return (result, status)
+    }
+
+    /// Stop everything without ceremony (a failed test) and remove the home.
+    func abandon() {
+        if !exited {
+            kill(pid, SIGTERM)
+            _ = CleanSpawn.waitForExit(pid)
+            exited = true
+        }
+        try? FileManager.default.removeItem(atPath: home)
+    }
+}
+
+struct FleetNotReady: Error, CustomStringConvertible {
+    let log: String
+    var description: String { "flotilla up did not get ready:\n\(log)" }
+}
