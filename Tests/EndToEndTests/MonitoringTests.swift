@@ -87,6 +87,7 @@ struct MonitoringTests {
         try await Task.sleep(for: .seconds(4))
 
         var empty = [String]()
+        var expressions = [String]()
         for file in try FileManager.default.contentsOfDirectory(atPath: Self.repository.appendingPathComponent("monitoring/grafana/dashboards").path) where file.hasSuffix(".json") {
             let data = try Data(contentsOf: Self.repository.appendingPathComponent("monitoring/grafana/dashboards/\(file)"))
             let dashboard = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
@@ -95,6 +96,7 @@ struct MonitoringTests {
                     let expression = (target["expr"] as? String ?? "")
                         .replacingOccurrences(of: "$__rate_interval", with: "15s")
                         .replacingOccurrences(of: "$service", with: ".*").replacingOccurrences(of: "$instance", with: ".*")
+                    expressions.append(expression)
                     let query = expression.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
                     let answer = json(try await HTTPTestClient.send("GET", api + query))
                     let result = (answer["data"] as? [String: Any])?["result"] as? [Any]
@@ -104,6 +106,13 @@ struct MonitoringTests {
             }
         }
         #expect(empty.isEmpty, "panels without data: \(empty)")
+        // The same expressions as recording rules pass promtool's own parser too.
+        let panelRules = "groups:\n  - name: panels\n    rules:\n" + expressions.enumerated().map { index, expression in
+            "      - record: panel:query:\(index)\n        expr: '\(expression.replacingOccurrences(of: "'", with: "''"))'"
+        }.joined(separator: "\n") + "\n"
+        try panelRules.write(toFile: directory + "/panels.yml", atomically: true, encoding: .utf8)
+        let parsed = try await BlockingWork.run { try CleanSpawn.run("promtool", ["check", "rules", directory + "/panels.yml"]) }
+        #expect(parsed.status == 0 && expressions.count >= 25, "\(expressions.count) panel queries: \(parsed.output)")
         let (down, status) = try await fleet.down()
         #expect(down.status == 0 && status == 0)
     }
