@@ -1,3 +1,4 @@
+import FlotillaKit
 import Crypto
 #if canImport(FoundationEssentials)
 import FoundationEssentials

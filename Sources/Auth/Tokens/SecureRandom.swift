@@ -22,12 +22,6 @@ enum SecureRandom {
     }
 }
 
-extension String {
-    func leftPadded(to length: Int, with pad: Character = "0") -> String {
-        count >= length ? self : String(repeating: pad, count: length - count) + self
-    }
-}
-
 /// A high-entropy secret handed to a client once (refresh token, reset token, API key);
 /// only its SHA-256 is stored, which is enough because it cannot be guessed.
 struct OpaqueToken: Sendable {

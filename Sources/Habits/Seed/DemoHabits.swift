@@ -42,7 +42,7 @@ enum DemoHabits {
         var created = 0, checkIns = 0
         for (index, demo) in habits.enumerated() {
             let id = "00000000-0000-4000-8000-\(String(index + 1).leftPadded(to: 12))"
-            var random = SplitMix64(seed: UInt64(index + 1))
+            var random = SeededRandom(seed: UInt64(index + 1))
             let inserted = try await pool.withTransaction { session -> Int? in
                 let rows = try await session.query(
                     """
@@ -69,33 +69,5 @@ enum DemoHabits {
             }
         }
         return "\(created) of \(habits.count) demo habits inserted for \(owner), with \(checkIns) check-ins"
-    }
-}
-
-/// A small deterministic generator (SplitMix64), so the demo history is the same every time.
-struct SplitMix64 {
-    var state: UInt64
-
-    init(seed: UInt64) {
-        state = seed
-    }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    /// A number in 0..<1.
-    mutating func nextUnit() -> Double {
-        Double(next() >> 11) / Double(1 << 53)
-    }
-}
-
-extension String {
-    func leftPadded(to width: Int) -> String {
-        String(repeating: "0", count: max(0, width - count)) + self
     }
 }
