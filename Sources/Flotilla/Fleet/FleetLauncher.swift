@@ -67,7 +67,7 @@ final class FleetLauncher: Sendable {
             let result = try await BlockingWork.run { try ChildProcess.run(binary, ["seed"], environment: variables) }
             guard result.status == 0 else { throw FleetFailure("\(name) seed failed:\n\(result.output)") }
             printer.say("\(name) demo data: \(Self.seedSummary(result.output) ?? "loaded")")
-            FileManager.default.createFile(atPath: marker.path, contents: Data())
+            _ = FileManager.default.createFile(atPath: marker.path, contents: Data())
         }
     }
 

@@ -61,7 +61,7 @@ final class SupervisedService: @unchecked Sendable {
     private func pump(_ descriptor: Int32) {
         let handle = FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
         if !FileManager.default.fileExists(atPath: logFile.path) {
-            FileManager.default.createFile(atPath: logFile.path, contents: nil)
+            _ = FileManager.default.createFile(atPath: logFile.path, contents: nil)
         }
         let file = try? FileHandle(forWritingTo: logFile)
         _ = try? file?.seekToEnd()

@@ -98,7 +98,7 @@ public struct RedisCache: Sendable {
     public func invalidate(group: String) async {
         do {
             // The generation outlives any entry by far; if it expires, so have they.
-            try await client.pipeline([["INCR", generationKey(group)], ["PEXPIRE", generationKey(group), 7 * 86_400_000]])
+            _ = try await client.pipeline([["INCR", generationKey(group)], ["PEXPIRE", generationKey(group), 7 * 86_400_000]])
         } catch {
             errors.increment()
             logger.warning("cache invalidation failed", metadata: ["group": "\(group)", "error.description": "\(error)"])
