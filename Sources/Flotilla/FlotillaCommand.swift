@@ -7,7 +7,7 @@ struct FlotillaCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "flotilla",
         abstract: "Run, inspect and measure the Flotilla fleet.",
-        subcommands: [UpCommand.self, DownCommand.self, StatusCommand.self, LogsCommand.self, ResetCommand.self, BenchCommand.self]
+        subcommands: [UpCommand.self, DownCommand.self, StatusCommand.self, LogsCommand.self, ResetCommand.self, LoadCommand.self, BenchCommand.self]
     )
 }
 
