@@ -22,13 +22,8 @@ enum CatalogHarness {
             try await issuer.token(subject: subject, roles: roles, scopes: scopes, kind: kind)
         }
 
-        func send(_ method: HTTPRequest.Method, _ uri: String, json: String? = nil, token: String? = nil) async throws -> Reply {
-            var headers = HTTPFields()
-            if let token { headers[.authorization] = "Bearer \(token)" }
-            if json != nil { headers[.contentType] = "application/json" }
-            return try await client.execute(uri: uri, method: method, headers: headers, body: json.map { ByteBuffer(string: $0) }) { response in
-                Reply(status: response.status, headers: response.headers, body: String(buffer: response.body))
-            }
+        func send(_ method: HTTPRequest.Method, _ uri: String, json: String? = nil, token: String? = nil) async throws -> APITestClient.Reply {
+            try await APITestClient(client).send(method, uri, json: json, token: token)
         }
 
         /// Insert a product directly (test setup that is not under test).
@@ -36,16 +31,6 @@ enum CatalogHarness {
             try await pool.query(
                 "INSERT INTO products (id, name, brand, category, price, stock) VALUES ($1, $2, $3, $4, $5, $6)",
                 [id, "Watch \(id)", brand, category, Money(price)!, stock])
-        }
-    }
-
-    struct Reply: Sendable {
-        let status: HTTPResponse.Status
-        let headers: HTTPFields
-        let body: String
-
-        var json: [String: Any] {
-            (try? JSONSerialization.jsonObject(with: Data(body.utf8))) as? [String: Any] ?? [:]
         }
     }
 

@@ -46,20 +46,9 @@ enum CustomersHarness {
             try await issuer.token(subject: subject, roles: roles)
         }
 
-        func send(_ method: HTTPRequest.Method, _ uri: String, json: String? = nil, token: String?) async throws -> Reply {
-            var headers = HTTPFields()
-            if let token { headers[.authorization] = "Bearer \(token)" }
-            if json != nil { headers[.contentType] = "application/json" }
-            return try await client.execute(uri: uri, method: method, headers: headers, body: json.map { ByteBuffer(string: $0) }) { response in
-                Reply(status: response.status, body: String(buffer: response.body))
-            }
+        func send(_ method: HTTPRequest.Method, _ uri: String, json: String? = nil, token: String?) async throws -> APITestClient.Reply {
+            try await APITestClient(client).send(method, uri, json: json, token: token)
         }
-    }
-
-    struct Reply: Sendable {
-        let status: HTTPResponse.Status
-        let body: String
-        var json: [String: Any] { (try? JSONSerialization.jsonObject(with: Data(body.utf8))) as? [String: Any] ?? [:] }
     }
 
     static func run(ordersDown: Bool = false, _ body: @escaping @Sendable (Context) async throws -> Void) async throws {

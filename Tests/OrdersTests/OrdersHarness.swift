@@ -24,14 +24,10 @@ enum OrdersHarness {
             try await issuer.token(subject: subject, roles: roles)
         }
 
-        func send(_ method: HTTPRequest.Method, _ uri: String, json: String? = nil, token: String?, key: String? = nil) async throws -> Reply {
+        func send(_ method: HTTPRequest.Method, _ uri: String, json: String? = nil, token: String?, key: String? = nil) async throws -> APITestClient.Reply {
             var headers = HTTPFields()
-            if let token { headers[.authorization] = "Bearer \(token)" }
             if let key { headers[HTTPField.Name("Idempotency-Key")!] = key }
-            if json != nil { headers[.contentType] = "application/json" }
-            return try await client.execute(uri: uri, method: method, headers: headers, body: json.map { ByteBuffer(string: $0) }) { response in
-                Reply(status: response.status, headers: response.headers, body: String(buffer: response.body))
-            }
+            return try await APITestClient(client).send(method, uri, json: json, token: token, headers: headers)
         }
 
         func product(_ id: String, price: String, stock: Int) async throws {
@@ -47,13 +43,6 @@ enum OrdersHarness {
         func orderCount() async throws -> Int {
             try await pool.query("SELECT count(*) AS n FROM orders").rows[0].decode("n", as: Int.self)
         }
-    }
-
-    struct Reply: Sendable {
-        let status: HTTPResponse.Status
-        let headers: HTTPFields
-        let body: String
-        var json: [String: Any] { (try? JSONSerialization.jsonObject(with: Data(body.utf8))) as? [String: Any] ?? [:] }
     }
 
     static var customersStub: KitTestApplication {
