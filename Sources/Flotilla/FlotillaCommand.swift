@@ -16,6 +16,6 @@ struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Measure parts of the fleet beside reference tools on the same machine.",
-        subcommands: [DataBenchCommand.self, HTTPBenchCommand.self, GatewayBenchCommand.self, ServicesBenchCommand.self]
+        subcommands: [DataBenchCommand.self, HTTPBenchCommand.self, GatewayBenchCommand.self, ServicesBenchCommand.self, CapacityBenchCommand.self]
     )
 }

@@ -12,6 +12,8 @@ struct FleetEnvironment: Sendable {
     let json: Bool
     /// The repository (for `helm/flotilla/files/gateway/*.json`), when `flotilla` runs inside it.
     let repository: URL?
+    /// A route table to use instead of the profile's (the benchmark's, with high limits).
+    var gatewayRoutes: String?
 
     func port(of service: String) -> Int {
         (Fleet.member(service)?.localPort ?? 8080) + portOffset
@@ -39,7 +41,9 @@ struct FleetEnvironment: Sendable {
                 "AUTH_PUBLIC_URL": "http://127.0.0.1:\(port(of: "auth"))",
             ]) { $1 }
         case "gateway":
-            if let table = profile.routeTable, let repository {
+            if let gatewayRoutes {
+                variables["GATEWAY_ROUTES"] = gatewayRoutes
+            } else if let table = profile.routeTable, let repository {
                 variables["GATEWAY_ROUTES"] = repository.appendingPathComponent(table).path
             }
         default:
