@@ -4,7 +4,7 @@ import FlotillaKit
 /// users expect), checked for a plausible shape without trying to implement RFC 5322.
 enum EmailAddress {
     static func normalise(_ raw: String) -> String {
-        String(raw.trimmingWhitespace()).lowercased()
+        raw.trimmed.lowercased()
     }
 
     /// The normalised address, or a 400 naming `field`.

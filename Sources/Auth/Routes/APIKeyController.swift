@@ -46,7 +46,7 @@ struct APIKeyController: Sendable {
     @Sendable func create(_ request: Request, context: FlotillaRequestContext) async throws -> Response {
         let input = try await request.decodeJSON(as: Input.self, context: context)
         let userID = try context.requireInteractiveUserID()
-        let name = String(input.name.trimmingWhitespace())
+        let name = input.name.trimmed
         guard (1...100).contains(name.count) else { throw APIError.invalidField("name", "The name must be 1 to 100 characters long.") }
         let scopes = try Scopes.validated(input.scopes ?? [])
         let (view, key) = try await apiKeys.create(userID: userID, name: name, scopes: scopes)

@@ -32,7 +32,7 @@ struct AccountController: Sendable {
     @Sendable func register(_ request: Request, context: FlotillaRequestContext) async throws -> Response {
         let input = try await request.decodeJSON(as: Registration.self, context: context)
         let email = try EmailAddress.validated(input.email)
-        let name = String(input.name.trimmingWhitespace())
+        let name = input.name.trimmed
         guard (1...100).contains(name.count) else {
             throw APIError.invalidField("name", "The name must be 1 to 100 characters long.")
         }

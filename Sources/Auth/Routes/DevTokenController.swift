@@ -26,7 +26,7 @@ struct DevTokenController: Sendable {
 
     @Sendable func token(_ request: Request, context: FlotillaRequestContext) async throws -> Response {
         let input = try await request.decodeJSON(as: Input.self, context: context)
-        let userID = String(input.userId.trimmingWhitespace())
+        let userID = input.userId.trimmed
         guard (1...100).contains(userID.count) else { throw APIError.invalidField("userId", "userId must be 1 to 100 characters.") }
         _ = try EmailAddress.validated(input.email)
         var roles = [String]()

@@ -82,7 +82,3 @@ struct ProductRepository: Sendable {
         ).decode(Product.self).first
     }
 }
-
-extension String {
-    var trimmed: String { String(trimmingWhitespace()) }
-}

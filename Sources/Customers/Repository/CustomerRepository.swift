@@ -40,7 +40,7 @@ struct CustomerRepository: Sendable {
                 INSERT INTO customers (id, user_id, email, name, tier, phone, address)
                 VALUES ($1, $2, $3, $4, COALESCE($5, 'bronze'), $6, $7) RETURNING \(Self.columns)
                 """,
-                [input.id, input.userID, input.email, input.name.map { String($0.trimmingWhitespace()) }, input.tier, input.phone,
+                [input.id, input.userID, input.email, input.name.map(\.trimmed), input.tier, input.phone,
                  PostgresJSON(input.address ?? [:])]
             ).decode(Customer.self)[0]
         } catch let error as PostgresError where error.sqlState == PostgresError.SQLState.uniqueViolation {
@@ -56,7 +56,7 @@ struct CustomerRepository: Sendable {
                     tier = COALESCE($5, tier), phone = COALESCE($6, phone), address = COALESCE($7, address), updated_at = now()
                 WHERE id = $1 RETURNING \(Self.columns)
                 """,
-                [id, input.userID, input.email, input.name.map { String($0.trimmingWhitespace()) }, input.tier, input.phone,
+                [id, input.userID, input.email, input.name.map(\.trimmed), input.tier, input.phone,
                  input.address.map { PostgresJSON($0) }]
             ).decode(Customer.self).first
         } catch let error as PostgresError where error.sqlState == PostgresError.SQLState.uniqueViolation {

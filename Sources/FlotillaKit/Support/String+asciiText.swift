@@ -3,6 +3,9 @@ extension String {
     public func trimmingWhitespace() -> Substring {
         self[...].trimmingWhitespace()
     }
+
+    /// ``trimmingWhitespace()`` as a `String`.
+    public var trimmed: String { String(trimmingWhitespace()) }
 }
 
 extension Substring {
@@ -17,6 +20,9 @@ extension Substring {
         while trimmed.last?.isWhitespace == true { trimmed = trimmed.dropLast() }
         return trimmed
     }
+
+    /// ``trimmingWhitespace()`` as a `String`.
+    public var trimmed: String { String(trimmingWhitespace()) }
 }
 
 extension StringProtocol {

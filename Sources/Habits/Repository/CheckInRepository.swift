@@ -27,7 +27,10 @@ struct CheckInRepository: Sendable {
             guard try await !session.query("SELECT id FROM habits WHERE id = $1 FOR UPDATE", [habit.id]).rows.isEmpty else {
                 throw HabitAccess.notFound(habit.id)
             }
-            let before = HabitProgress(try await timeline(of: habit, today: today, in: session)).currentStreak
+            // The row lock keeps the history still, so the streak after is this history with
+            // the new value: no second read.
+            var timeline = try await timeline(of: habit, today: today, in: session)
+            let before = HabitProgress(timeline).currentStreak
             let previous = try await session.query(
                 "SELECT \(Self.columns) FROM check_ins WHERE habit_id = $1 AND date = $2", [habit.id, date]
             ).decode(CheckIn.self).first
@@ -41,7 +44,8 @@ struct CheckInRepository: Sendable {
                 """,
                 [habit.id, date, value, note]
             ).decode(CheckIn.self)[0]
-            let after = HabitProgress(try await timeline(of: habit, today: today, in: session)).currentStreak
+            timeline.values[date] = checkIn.value
+            let after = HabitProgress(timeline).currentStreak
             let changed = previous.map { $0.value != value || $0.note != note } ?? true
             if changed {
                 try await session.recordEvent(

@@ -174,7 +174,3 @@ extension HabitInput.Field {
         }
     }
 }
-
-extension String {
-    var trimmed: String { String(trimmingWhitespace()) }
-}

@@ -11,6 +11,7 @@ struct ASCIITextTests {
     func trimsASCIIAndUnicodeWhiteSpace(input: String, expected: String) {
         #expect(input.trimmingWhitespace() == expected)
         #expect(Substring(input).trimmingWhitespace() == expected)
+        #expect(input.trimmed == expected && Substring(input).trimmed == expected)
     }
 
     @Test func comparesIgnoringASCIICaseOnly() {
