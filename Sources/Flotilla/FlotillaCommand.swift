@@ -16,6 +16,9 @@ struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Measure parts of the fleet beside reference tools on the same machine.",
-        subcommands: [DataBenchCommand.self, HTTPBenchCommand.self, GatewayBenchCommand.self, ServicesBenchCommand.self, CapacityBenchCommand.self]
+        subcommands: [
+            AllBenchCommand.self, ThroughputBenchCommand.self, DataBenchCommand.self, HTTPBenchCommand.self, GatewayBenchCommand.self,
+            ServicesBenchCommand.self, CapacityBenchCommand.self, BareServerCommand.self,
+        ]
     )
 }

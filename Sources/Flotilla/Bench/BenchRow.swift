@@ -21,14 +21,10 @@ struct BenchRow {
                 format(row.operationsPerSecond / row.reference.operationsPerSecond, 2),
             ]
         }
-        let widths = header.indices.map { column in ([header] + body).map { $0[column].count }.max()! }
-        func line(_ cells: [String]) -> String {
-            cells.enumerated().map { $1.padding(toLength: widths[$0], withPad: " ", startingAt: 0) }.joined(separator: "  ")
-        }
-        return ([line(header), line(widths.map { String(repeating: "-", count: $0) })] + body.map(line)).joined(separator: "\n")
+        return TextTable.render(header, body)
     }
 
     private static func format(_ value: Double, _ decimals: Int) -> String {
-        value.isFinite ? String(format: "%.\(decimals)f", value) : "-"
+        TextTable.format(value, decimals)
     }
 }

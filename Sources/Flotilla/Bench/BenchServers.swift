@@ -1,8 +1,8 @@
 import FlotillaKit
 import Foundation
 
-/// The servers `flotilla bench gateway` runs as child processes: the release gateway and
-/// nginx, each logging nowhere (as a benchmark would) and stopped when the run ends.
+/// The servers the benchmarks run as child processes: the release gateway and nginx, each
+/// logging nowhere (as a benchmark would) and stopped when the run ends.
 enum BenchServers {
     static func startGateway(port: Int, upstreamURL: String, redisURL: String, directory: URL) throws -> Process {
         let binary = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent().appendingPathComponent("gateway")
@@ -21,7 +21,19 @@ enum BenchServers {
         ])
     }
 
+    /// nginx proxying `127.0.0.1:port` to the upstream on `upstreamPort` (keep-alive pool).
     static func startNginx(port: Int, upstreamPort: Int, directory: URL) throws -> Process {
+        try startNginx(directory: directory, http: """
+              upstream bench { server 127.0.0.1:\(upstreamPort); keepalive 128; }
+              server {
+                listen 127.0.0.1:\(port);
+                location / { proxy_pass http://bench; proxy_http_version 1.1; proxy_set_header Connection ""; }
+              }
+            """)
+    }
+
+    /// nginx (no access log, one worker per core) with `http` inside its `http { }` block.
+    static func startNginx(directory: URL, http: String) throws -> Process {
         let prefix = directory.path
         let configuration = directory.appendingPathComponent("nginx.conf")
         try """
@@ -37,11 +49,7 @@ enum BenchServers {
               fastcgi_temp_path \(prefix)/fastcgi;
               uwsgi_temp_path \(prefix)/uwsgi;
               scgi_temp_path \(prefix)/scgi;
-              upstream bench { server 127.0.0.1:\(upstreamPort); keepalive 128; }
-              server {
-                listen 127.0.0.1:\(port);
-                location / { proxy_pass http://bench; proxy_http_version 1.1; proxy_set_header Connection ""; }
-              }
+            \(http)
             }
             """.write(to: configuration, atomically: true, encoding: .utf8)
         let nginx = ["/usr/sbin/nginx", "/usr/local/sbin/nginx"].first { FileManager.default.isExecutableFile(atPath: $0) }

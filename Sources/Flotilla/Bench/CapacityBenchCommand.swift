@@ -30,66 +30,73 @@ struct CapacityBenchCommand: AsyncParsableCommand {
         guard !steps.isEmpty, steps.allSatisfy({ (1...100_000).contains($0) }), (1...120).contains(seconds) else {
             throw ValidationError("--rates: comma-separated rates 1-100000; --seconds 1-120")
         }
-        setenv("LOG_LEVEL", "warning", 1)
-        let home = FleetHome(path: FileManager.default.temporaryDirectory.appendingPathComponent("flotilla-capacity-\(UUID().uuidString.prefix(8))").path)
-        defer { try? FileManager.default.removeItem(at: home.root) }
-        try home.create()
-        let prerequisites = try Prerequisites.find()
-        let postgres = LocalPostgres(bin: prerequisites.postgresBin, directory: home.postgres, port: try FreePort.allocate())
-        let redis = LocalRedis(server: prerequisites.redisServer, directory: home.redis, port: try FreePort.allocate())
-        let base = try FreePort.block(of: 18)
-        var environment = FleetEnvironment(
-            home: home, profile: profile, portOffset: base - 3000, databaseURL: postgres.url, redisURL: redis.url, json: true,
-            repository: FleetEnvironment.findRepository())
-        environment.gatewayRoutes = try Self.unlimitedRoutes(for: profile, repository: environment.repository, in: home)
-        let printer = LogPrinter(services: profile.services, colour: false)
-        let launcher = FleetLauncher(
-            home: home, profile: profile, environment: environment, binaries: .besideThisProgram, postgres: postgres, redis: redis, printer: printer)
-        try await launcher.start()
-        defer { Task { await launcher.stop() } }
-        let gateway = "http://127.0.0.1:\(environment.port(of: "gateway"))"
-        let token = try await Self.devToken(auth: "http://127.0.0.1:\(environment.port(of: "auth"))")
-        if profile == .chronos { try await Self.restock(gateway: gateway, token: token) }
+        let result = try await CapacityBench(profile: profile, rates: steps, seconds: seconds, warmUpSeconds: 2, p99Bound: p99Bound).run()
+        print(result.table)
+    }
+}
 
+/// One capacity measurement: rising open-loop rates of a profile's mix through its gateway.
+struct CapacityBench {
+    let profile: FleetProfile
+    let rates: [Double]
+    let seconds: Int
+    let warmUpSeconds: Int
+    let p99Bound: Double
+
+    /// What it found: every rate tried (it stops at the first that misses the bound).
+    struct Result: Codable {
+        let profile: String
+        let scenario: String
+        let secondsPerRate: Int
+        let p99BoundMilliseconds: Double
+        let steps: [LoadRun.Result]
+        /// The highest rate whose p99 met the bound with under 1% errors.
+        let highestRate: Double?
+
+        var table: String {
+            var lines = ["\(scenario) through the gateway, \(secondsPerRate) s per rate (p99 bound \(String(format: "%.0f", p99BoundMilliseconds)) ms):",
+                         "offered req/s  achieved  errors      p50 ms    p99 ms  p99.9 ms"]
+            for step in steps {
+                lines.append(String(format: "%13.0f %9.1f %7d %11.2f %9.2f %9.2f", step.targetRate, step.achievedRate, step.errors,
+                                    step.latency.p50, step.latency.p99, step.latency.p999))
+            }
+            lines.append(highestRate.map { "highest rate with p99 ≤ \(String(format: "%.0f", p99BoundMilliseconds)) ms and < 1% errors: \(String(format: "%.0f", $0)) req/s" }
+                ?? "no rate met the bound")
+            return lines.joined(separator: "\n")
+        }
+    }
+
+    func run() async throws -> Result {
+        let fleet = try await BenchFleet.start(profile)
+        do {
+            let result = try await measure(fleet)
+            await fleet.stop()
+            return result
+        } catch {
+            await fleet.stop()
+            throw error
+        }
+    }
+
+    private func measure(_ fleet: BenchFleet) async throws -> Result {
+        let gateway = fleet.url(of: "gateway")
+        // The demo user: the habits mix reads the demo habits (`habits seed`).
+        let token = try await fleet.devToken(subject: "demo-user")
+        if profile == .chronos { try await Self.restock(gateway: gateway, token: token) }
         let scenario = Scenario.builtIn[profile == .chronos ? "watch-store" : "habits"]!
-        var lines = ["\(scenario.name) through the gateway, \(seconds) s per rate (p99 bound \(String(format: "%.0f", p99Bound)) ms):",
-                     "offered req/s  achieved  errors      p50 ms    p99 ms  p99.9 ms"]
+        var steps = [LoadRun.Result]()
         var best: Double?
-        for rate in steps {
+        for rate in rates {
             let result = try await LoadRun(
-                baseURL: gateway, scenario: scenario, rate: rate, duration: .seconds(seconds), warmUp: .seconds(2), connections: 64,
+                baseURL: gateway, scenario: scenario, rate: rate, duration: .seconds(seconds), warmUp: .seconds(warmUpSeconds), connections: 64,
                 token: token, timeout: .seconds(10)
             ).run()
-            lines.append(String(format: "%13.0f %9.1f %7d %11.2f %9.2f %9.2f", rate, result.achievedRate, result.errors,
-                                result.latency.p50, result.latency.p99, result.latency.p999))
-            let ok = result.latency.p99 <= p99Bound && Double(result.errors) <= Double(result.requests) * 0.01
-            if ok { best = rate } else { break }
+            steps.append(result)
+            guard result.latency.p99 <= p99Bound, Double(result.errors) <= Double(result.requests) * 0.01 else { break }
+            best = rate
         }
-        lines.append(best.map { "highest rate with p99 ≤ \(String(format: "%.0f", p99Bound)) ms and < 1% errors: \(String(format: "%.0f", $0)) req/s" }
-            ?? "no rate met the bound")
-        await launcher.stop()
-        print(lines.joined(separator: "\n"))
-    }
-
-    /// The profile's route table with every rate limit raised out of the way (written to `home`).
-    static func unlimitedRoutes(for profile: FleetProfile, repository: URL?, in home: FleetHome) throws -> String {
-        guard let table = profile.routeTable, let repository else { throw BenchFailure("run inside the repository (the route tables are in helm/flotilla/files/gateway)") }
-        var routes = try JSONDecoder().decode([String: JSONValue].self, from: Data(contentsOf: repository.appendingPathComponent(table)))
-        if case .object(let limits)? = routes["rate_limits"] {
-            routes["rate_limits"] = .object(limits.mapValues { _ in .object(["per_client_per_minute": .int(1_000_000_000), "per_principal_per_minute": .int(1_000_000_000)]) })
-        }
-        let path = home.root.appendingPathComponent("bench-routes.json")
-        try JSONEncoder().encode(routes).write(to: path)
-        return path.path
-    }
-
-    static func devToken(auth: String) async throws -> String {
-        let reply = try await HTTPTestClient.send(
-            "POST", auth + "/auth/token", headers: [("Content-Type", "application/json")], body: #"{"userId": "bench", "email": "bench@example.com"}"#)
-        guard let token = (try? JSONDecoder().decode(JSONValue.self, from: Data(reply.body.utf8)))?["token"]?.stringValue else {
-            throw BenchFailure("no dev token from auth: \(reply.body)")
-        }
-        return token
+        return Result(profile: profile.rawValue, scenario: scenario.name, secondsPerRate: seconds, p99BoundMilliseconds: p99Bound,
+                      steps: steps, highestRate: best)
     }
 
     /// Enough stock that checkouts never run out during the run.

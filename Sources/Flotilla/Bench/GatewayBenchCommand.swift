@@ -28,13 +28,38 @@ struct GatewayBenchCommand: AsyncParsableCommand {
         guard (1...60).contains(seconds), (1...512).contains(connections), (1...64).contains(lightConnections) else {
             throw ValidationError("--seconds 1-60, --connections 1-512, --light-connections 1-64")
         }
+        let results = try await GatewayBench(seconds: seconds, connections: connections, lightConnections: lightConnections).run()
+        print(GatewayBenchResult.report(results, connections: connections, lightConnections: lightConnections, seconds: seconds))
+    }
+
+    /// The upstream (`GET /small`) and the JWKS the gateway verifies tokens against.
+    static func upstreamApplication(port: Int, jwks: JSONWebKeySet) throws -> FlotillaApplication {
+        var settings = ServiceConfiguration(identity: ServiceIdentity(name: "bench-upstream", version: "0", defaultPort: port))
+        settings.host = "127.0.0.1"
+        settings.logLevel = .warning
+        let runtime = ServiceRuntime(configuration: settings)
+        let router = runtime.makeRouter()
+        router.get("/small") { _, _ in "hello" }
+        router.get("/.well-known/jwks.json") { _, _ in JSONResponse.make(jwks) }
+        return runtime.makeApplication(router: router)
+    }
+}
+
+/// Issue 6's comparison: one upstream route (a) directly, (b) through the gateway with JWT
+/// verification and Redis rate limiting, (c) through nginx `proxy_pass`.
+struct GatewayBench {
+    let seconds: Int
+    let connections: Int
+    let lightConnections: Int
+
+    func run() async throws -> [GatewayBenchResult] {
         guard let redisURL = ProcessInfo.processInfo.environment["FLOTILLA_TEST_REDIS_URL"] else {
             throw ValidationError("FLOTILLA_TEST_REDIS_URL is not set; run scripts/bench gateway")
         }
         let issuer = try await TestTokenIssuer(kid: "bench-rs256", rsa: true)
         let token = try await issuer.token(subject: "bench-user", lifetime: .seconds(3600))
         let upstreamPort = try HTTPBenchCommand.freePort()
-        let upstream = try Self.upstreamApplication(port: upstreamPort, jwks: issuer.jwks)
+        let upstream = try GatewayBenchCommand.upstreamApplication(port: upstreamPort, jwks: issuer.jwks)
         let server = Task { try await upstream.run() }
         defer { server.cancel() }
         let upstreamURL = "http://127.0.0.1:\(upstreamPort)"
@@ -59,23 +84,11 @@ struct GatewayBenchCommand: AsyncParsableCommand {
         ]
         var results = [GatewayBenchResult]()
         for (name, url, headers) in targets {
-            _ = try ReferenceTools.wrk(url: url, connections: connections, seconds: 1, headers: headers)  // warm-up
-            let full = try ReferenceTools.wrk(url: url, connections: connections, seconds: seconds, headers: headers)
-            let light = try ReferenceTools.wrk(url: url, connections: lightConnections, seconds: seconds, headers: headers)
+            _ = try await ReferenceTools.wrkOffThePool(url: url, connections: connections, seconds: 1, headers: headers)  // warm-up
+            let full = try await ReferenceTools.wrkOffThePool(url: url, connections: connections, seconds: seconds, headers: headers)
+            let light = try await ReferenceTools.wrkOffThePool(url: url, connections: lightConnections, seconds: seconds, headers: headers)
             results.append(GatewayBenchResult(name: name, full: full, light: light))
         }
-        print(GatewayBenchResult.report(results, connections: connections, lightConnections: lightConnections, seconds: seconds))
-    }
-
-    /// The upstream (`GET /small`) and the JWKS the gateway verifies tokens against.
-    static func upstreamApplication(port: Int, jwks: JSONWebKeySet) throws -> FlotillaApplication {
-        var settings = ServiceConfiguration(identity: ServiceIdentity(name: "bench-upstream", version: "0", defaultPort: port))
-        settings.host = "127.0.0.1"
-        settings.logLevel = .warning
-        let runtime = ServiceRuntime(configuration: settings)
-        let router = runtime.makeRouter()
-        router.get("/small") { _, _ in "hello" }
-        router.get("/.well-known/jwks.json") { _, _ in JSONResponse.make(jwks) }
-        return runtime.makeApplication(router: router)
+        return results
     }
 }

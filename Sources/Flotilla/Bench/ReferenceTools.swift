@@ -1,16 +1,19 @@
+import FlotillaKitTesting
 import Foundation
 
 /// Runs `pgbench` and `redis-benchmark` against the same servers and reads their figures.
 enum ReferenceTools {
-    struct Figures {
+    struct Figures: Codable {
         let operationsPerSecond: Double
         let averageMilliseconds: Double
         /// Latency percentiles in milliseconds (wrk's `--latency`: 50, 75, 90, 99).
         var percentiles: [Int: Double] = [:]
     }
 
-    /// `pgbench` with a one-statement `script` for `seconds` at `clients` connections.
-    static func pgbench(url: String, script: String, clients: Int, seconds: Int) throws -> Figures {
+    /// `pgbench` with a one-statement `script` for `seconds` at `clients` connections, after
+    /// running `setup` (SQL, with `psql`) when given.
+    static func pgbench(url: String, script: String, clients: Int, seconds: Int, setup: String? = nil) throws -> Figures {
+        if let setup { _ = try run("psql", ["-v", "ON_ERROR_STOP=1", "-q", "-c", setup, url]) }
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("flotilla-bench-\(UUID().uuidString).sql")
         try script.write(to: file, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(at: file) }
@@ -38,10 +41,11 @@ enum ReferenceTools {
     }
 
     /// `wrk` with `connections` connections (and up to 2 threads) for `seconds`; every
-    /// request carries `headers` (`Name: value`). Non-2xx answers fail the run.
-    static func wrk(url: String, connections: Int, seconds: Int, headers: [String] = []) throws -> Figures {
+    /// request carries `headers` (`Name: value`); `script` is a wrk Lua script that makes the
+    /// requests. Non-2xx answers fail the run.
+    static func wrk(url: String, connections: Int, seconds: Int, headers: [String] = [], script: String? = nil) throws -> Figures {
         let arguments = ["-t", String(min(connections, 2)), "-c", String(connections), "-d", "\(seconds)s", "--latency"]
-            + headers.flatMap { ["-H", $0] } + [url]
+            + headers.flatMap { ["-H", $0] } + (script.map { ["-s", $0] } ?? []) + [url]
         let output = try run("wrk", arguments)
         guard let rate = number(after: "Requests/sec:", in: output),
             let latency = wrkLineMilliseconds(output, label: "Latency")
@@ -52,6 +56,12 @@ enum ReferenceTools {
             percentiles[percentile] = wrkLineMilliseconds(output, label: "\(percentile)%")
         }
         return Figures(operationsPerSecond: rate, averageMilliseconds: latency, percentiles: percentiles)
+    }
+
+    /// ``wrk(url:connections:seconds:headers:script:)`` on a Dispatch thread, leaving Swift's
+    /// cooperative pool (two threads here) to the fleet's supervisors.
+    static func wrkOffThePool(url: String, connections: Int, seconds: Int, headers: [String] = [], script: String? = nil) async throws -> Figures {
+        try await BlockingWork.run { try wrk(url: url, connections: connections, seconds: seconds, headers: headers, script: script) }
     }
 
     /// "    Latency   412.33us  ..." or "     99%    1.20ms" → the value in milliseconds.

@@ -33,7 +33,8 @@ struct LocalPostgres: Sendable {
             guard initialised.status == 0 else { throw FleetFailure("initdb failed:\n\(initialised.output)") }
         }
         if isRunning { return true }
-        let options = "-p \(port) -k \(directory.path) -c listen_addresses=127.0.0.1"
+        // Room for every service's pool plus a benchmark's pgbench clients.
+        let options = "-p \(port) -k \(directory.path) -c listen_addresses=127.0.0.1 -c max_connections=200"
         let started = try run("pg_ctl", ["-D", directory.path, "-l", log.path, "-o", options, "-w", "-t", "60", "start"])
         guard started.status == 0 else {
             let tail = (try? String(contentsOf: log, encoding: .utf8))?.split(separator: "\n").suffix(5).joined(separator: "\n") ?? ""
