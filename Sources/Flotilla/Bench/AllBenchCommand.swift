@@ -17,6 +17,9 @@ struct AllBenchCommand: AsyncParsableCommand {
     @Option(help: "Directory for <date>-<commit>.json.")
     var results = "bench/results"
 
+    @Option(help: "Directory of static binaries for the per-service figures (scripts/build-static's .build-static/release).")
+    var staticBinaries: String?
+
     @Option(help: "Connections for the wrk runs.")
     var connections = 64
 
@@ -33,7 +36,7 @@ struct AllBenchCommand: AsyncParsableCommand {
                 warmUpSeconds: smoke ? 1 : 2, p99Bound: 50
             ).run())
         }
-        let services = try await ServicesBench(rate: smoke ? 100 : 2000, seconds: smoke ? 1 : 5).run()
+        let services = try await ServicesBench(rate: smoke ? 100 : 2000, seconds: smoke ? 1 : 5, staticBinaries: staticBinaries).run()
         let report = BenchReport(
             date: Self.utcTimestamp(), commit: Self.commit(), scale: smoke ? "smoke" : "full",
             machine: .current(postgresBin: try? Prerequisites.find().postgresBin),

@@ -4,10 +4,13 @@ import FlotillaKitTesting
 import FlotillaLoad
 import Foundation
 
-/// The per-service measurements: each service started on its own (migrations applied first).
+/// The per-service measurements: each service started on its own (migrations applied first),
+/// as the static binary that ships when `staticBinaries` names `scripts/build-static`'s
+/// output, else as the release binary beside this one.
 struct ServicesBench {
     let rate: Double
     let seconds: Int
+    var staticBinaries: String?
 
     static let services = ["auth", "habits", "catalog", "customers", "orders", "gateway"]
 
@@ -16,6 +19,9 @@ struct ServicesBench {
         let service: String
         let startMilliseconds: Double
         let idleMegabytes: Double
+        /// Of the idle figure, the anonymous part (heap, stacks): what each replica costs on
+        /// its own; the rest is the binary's pages, shared through the page cache.
+        let idleAnonymousMegabytes: Double
         let loadedMegabytes: Double
         let binaryMegabytes: Double
         let binaryKind: String
@@ -36,7 +42,7 @@ struct ServicesBench {
     }
 
     private func measure(_ service: String, database: String, redis: String, keys: String) async throws -> Row {
-        let binary = ServiceBinaries.besideThisProgram.binary(service).path
+        let binary = staticBinaries.map { "\($0)/\(service)" } ?? ServiceBinaries.besideThisProgram.binary(service).path
         let port = try FreePort.allocate()
         let environment = ProcessInfo.processInfo.environment.merging([
             "PORT": String(port), "HOST": "127.0.0.1", "LOG_LEVEL": "warning", "DATABASE_URL": database, "REDIS_URL": redis,
@@ -59,6 +65,7 @@ struct ServicesBench {
         let startup = ContinuousClock.now - started
         try await Task.sleep(for: .seconds(1))
         let idle = Self.residentMegabytes(pid)
+        let idleAnonymous = Self.residentMegabytes(pid, field: "RssAnon")
         let sampler = Task {
             var peak = 0.0
             while !Task.isCancelled {
@@ -73,32 +80,29 @@ struct ServicesBench {
         ).run()
         sampler.cancel()
         let loaded = max(await sampler.value, Self.residentMegabytes(pid))
-        let (size, kind) = Self.binarySize(service, release: binary)
-        return Row(service: service, startMilliseconds: startup.roundedMilliseconds, idleMegabytes: idle, loadedMegabytes: loaded,
+        let (size, kind) = Self.binarySize(binary, isStatic: staticBinaries != nil)
+        return Row(service: service, startMilliseconds: startup.roundedMilliseconds, idleMegabytes: idle, idleAnonymousMegabytes: idleAnonymous,
+                   loadedMegabytes: loaded,
                    binaryMegabytes: size, binaryKind: kind)
     }
 
-    /// VmRSS of `pid` in MB.
-    static func residentMegabytes(_ pid: pid_t) -> Double {
+    /// `field` (VmRSS, RssAnon, ...) of `pid`'s status, in MB.
+    static func residentMegabytes(_ pid: pid_t, field: String = "VmRSS") -> Double {
         guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
-            let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }),
+            let line = status.split(separator: "\n").first(where: { $0.hasPrefix(field + ":") }),
             let kilobytes = Double(line.split(separator: " ").dropFirst().first ?? "")
         else { return .nan }
         return kilobytes / 1024
     }
 
-    /// The size of `scripts/build-static`'s binary after `strip` (a stripped copy is
-    /// measured), else of the release binary (dynamic, unstripped: not comparable with the target).
-    static func binarySize(_ service: String, release: String) -> (Double, String) {
-        let staticBinary = ".build-static/release/\(service)"
-        if FileManager.default.fileExists(atPath: staticBinary) {
-            let copy = FileManager.default.temporaryDirectory.appendingPathComponent("flotilla-bench-\(service)-stripped").path
-            defer { try? FileManager.default.removeItem(atPath: copy) }
-            if let stripped = try? ChildProcess.run("strip", ["-o", copy, staticBinary]), stripped.status == 0, let size = fileSize(copy) {
-                return (size, "static, stripped")
-            }
-        }
-        return (fileSize(release) ?? .nan, fileSize(release) == nil ? "missing" : "release, dynamic")
+    /// The size of a static binary after `strip` (a stripped copy is measured), or of a
+    /// release binary as it is (dynamic: not comparable with the target).
+    static func binarySize(_ binary: String, isStatic: Bool) -> (Double, String) {
+        guard isStatic else { return (fileSize(binary) ?? .nan, "release, dynamic") }
+        let copy = FileManager.default.temporaryDirectory.appendingPathComponent("flotilla-bench-stripped-\(UUID().uuidString.prefix(8))").path
+        defer { try? FileManager.default.removeItem(atPath: copy) }
+        guard let stripped = try? ChildProcess.run("strip", ["-o", copy, binary]), stripped.status == 0 else { return (.nan, "static, strip failed") }
+        return (fileSize(copy) ?? .nan, "static, stripped")
     }
 
     private static func fileSize(_ path: String) -> Double? {

@@ -17,19 +17,22 @@ struct ServicesBenchCommand: AsyncParsableCommand {
     @Option(help: "Seconds of load (1-60).")
     var seconds: Int = 5
 
+    @Option(help: "Directory of static binaries to measure instead of the release ones (scripts/build-static's .build-static/release).")
+    var staticBinaries: String?
+
     typealias Row = ServicesBench.Row
 
     func run() async throws {
         guard (1...60).contains(seconds) else { throw ValidationError("--seconds 1-60") }
-        print(Self.table(try await ServicesBench(rate: rate, seconds: seconds).run()))
+        print(Self.table(try await ServicesBench(rate: rate, seconds: seconds, staticBinaries: staticBinaries).run()))
     }
 
     static func table(_ rows: [Row]) -> String {
         let body = rows.map { row in
-            [row.service, TextTable.format(row.startMilliseconds, 1), TextTable.format(row.idleMegabytes, 1), TextTable.format(row.loadedMegabytes, 1),
-             TextTable.format(row.binaryMegabytes, 1), row.binaryKind]
+            [row.service, TextTable.format(row.startMilliseconds, 1), TextTable.format(row.idleMegabytes, 1), TextTable.format(row.idleAnonymousMegabytes, 1),
+             TextTable.format(row.loadedMegabytes, 1), TextTable.format(row.binaryMegabytes, 1), row.binaryKind]
         }
-        return TextTable.render(["service", "exec→ready ms", "idle RSS MB", "loaded RSS MB", "binary MB", "binary"], body)
+        return TextTable.render(["service", "exec→ready ms", "idle RSS MB", "of it anonymous", "loaded RSS MB", "binary MB", "binary"], body)
             + "\n\n" + BenchTarget.table(BenchTarget.serviceTargets(rows))
     }
 }
