@@ -2,11 +2,13 @@ public import Logging
 public import ServiceLifecycle
 
 /// A pool of Redis connections with an async API: commands, pipelines and Lua scripts.
-/// hiredis calls run on the pool's own threads (docs/adr/004).
+/// hiredis calls run on the pool's own threads (docs/adr/004); concurrent callers' commands
+/// are pipelined together (``RedisBatcher``, docs/adr/013).
 public final class RedisClient: Service, Sendable {
     public let configuration: RedisConfiguration
     let logger: Logger
     let connections: ConnectionPool<RedisConnection>
+    private let batcher: RedisBatcher
 
     public init(configuration: RedisConfiguration, metrics: MetricsRegistry, logger: Logger) {
         self.configuration = configuration
@@ -33,6 +35,7 @@ public final class RedisClient: Service, Sendable {
                 }
             }
         )
+        self.batcher = RedisBatcher(connections: connections, maxInFlight: min(configuration.maxConnections, 2), metrics: metrics)
     }
 
     /// Run one command; an error reply is thrown as ``RedisError/Kind/server``.
@@ -49,11 +52,10 @@ public final class RedisClient: Service, Sendable {
         return reply
     }
 
-    /// Send several commands in one round trip; replies (including error replies) in order.
+    /// Send several commands in one round trip (shared with other callers' commands, each
+    /// caller's kept together and in order); replies (including error replies) in order.
     public func pipeline(_ commands: [[any RedisArgument]]) async throws -> [RedisValue] {
-        try await connections.withConnection { connection in
-            try await connections.executor.run { try connection.pipeline(commands) }
-        }
+        try await batcher.submit(commands)
     }
 
     /// Run `script` by its SHA (EVALSHA). If Redis does not know it (after a restart or
