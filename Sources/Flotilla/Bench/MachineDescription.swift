@@ -5,7 +5,7 @@ import Foundation
 struct MachineDescription: Codable {
     let cpu: String
     let cores: Int
-    let memoryGiB: Double
+    let memoryGibibytes: Double
     let kernel: String
     let os: String
     /// Versions of the compiler and the reference tools, as each reports itself.
@@ -29,13 +29,13 @@ struct MachineDescription: Codable {
         }
         return MachineDescription(
             cpu: value(of: "model name", in: cpuinfo) ?? "unknown", cores: ProcessInfo.processInfo.activeProcessorCount,
-            memoryGiB: (memoryKilobytes / 1_048_576 * 10).rounded() / 10, kernel: ProcessInfo.processInfo.operatingSystemVersionString,
+            memoryGibibytes: (memoryKilobytes / 1_048_576 * 10).rounded() / 10, kernel: ((try? String(contentsOfFile: "/proc/sys/kernel/osrelease", encoding: .utf8)) ?? "unknown").trimmingCharacters(in: .whitespacesAndNewlines),
             os: value(of: "PRETTY_NAME", in: osRelease, separator: "=")?.trimmingCharacters(in: CharacterSet(charactersIn: "\"")) ?? "unknown",
             tools: tools)
     }
 
     var summary: String {
-        "\(cpu), \(cores) cores, \(String(format: "%.1f", memoryGiB)) GiB, \(os)"
+        "\(cpu), \(cores) cores, \(String(format: "%.1f", memoryGibibytes)) GiB, \(os), Linux \(kernel)"
     }
 
     /// The value of the first `key: value` (or `key=value`) line.
