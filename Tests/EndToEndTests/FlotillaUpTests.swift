@@ -17,7 +17,7 @@ struct FlotillaUpTests {
     }
 
     @Test func upChronosServeStatusDownAndNothingLeft() async throws {
-        let fleet = try await FleetUnderTest(profile: "chronos")
+        let fleet = try await FleetUnderTest.start(profile: "chronos")
         let home = fleet.home
         let base = fleet.base
         let gateway = fleet.url(of: "gateway")

@@ -8,7 +8,7 @@ import Testing
 @Suite("end to end: flotilla load smoke run", .serialized)
 struct LoadSmokeTests {
     @Test func aShortOpenLoopRunOfTheWatchStoreMix() async throws {
-        let fleet = try await FleetUnderTest(profile: "chronos")
+        let fleet = try await FleetUnderTest.start(profile: "chronos")
         defer { fleet.abandon() }
         let output = fleet.home + "/load.json"
         let run = try await ServiceProcess.run(executable: "flotilla", arguments: [

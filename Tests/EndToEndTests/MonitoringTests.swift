@@ -15,7 +15,7 @@ struct MonitoringTests {
     }
 
     @Test func everyTargetUpAndEveryPanelHasData() async throws {
-        let fleet = try await FleetUnderTest(profile: "all", environment: ["PASSWORD_SCRYPT_LOG_N": "10"])
+        let fleet = try await FleetUnderTest.start(profile: "all", environment: ["PASSWORD_SCRYPT_LOG_N": "10"])
         defer { fleet.abandon() }
         let services = ["gateway", "auth", "habits", "catalog", "customers", "orders"]
 

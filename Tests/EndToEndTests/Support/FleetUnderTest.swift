@@ -33,13 +33,15 @@ final class FleetUnderTest: @unchecked Sendable {
         guard let pid = CleanSpawn.spawn(
             try ServiceProcess.productURL(named: "flotilla").path, arguments, output: (descriptor: output, closeInChild: spare),
             environment: environment)
-        else { throw FleetNotReady(log: "cannot start flotilla") }
+        else { throw FleetNotReady(log: "cannot start flotilla", exitedEarly: false) }
         self.pid = pid
         let deadline = ContinuousClock.now + timeout
         while !(FileManager.default.fileExists(atPath: home + "/run.json") && (try? HealthcheckProbe(url: url(of: "gateway") + "/ready", timeoutSeconds: 1).run()) != nil) {
             guard CleanSpawn.isRunning(pid), ContinuousClock.now < deadline else {
+                let printed = log()  // before abandon() removes the home it is in
+                let exitedEarly = !CleanSpawn.isRunning(pid)
                 abandon()
-                throw FleetNotReady(log: log())
+                throw FleetNotReady(log: printed, exitedEarly: exitedEarly)
             }
             try await Task.sleep(for: .milliseconds(200))
         }
@@ -47,6 +49,18 @@ final class FleetUnderTest: @unchecked Sendable {
 
     deinit {
         abandon()
+    }
+
+    /// Start `profile`; when `flotilla up` exits before it is ready (a port picked as free was
+    /// taken by another process in between: the suite runs many servers at once), try once
+    /// more on fresh ports, saying why on standard error.
+    static func start(profile: String, environment: [String: String] = [:]) async throws -> FleetUnderTest {
+        do {
+            return try await FleetUnderTest(profile: profile, environment: environment)
+        } catch let failure as FleetNotReady where failure.exitedEarly {
+            FileHandle.standardError.write(Data("flotilla up exited before ready; retrying on fresh ports:\n\(failure.log)\n".utf8))
+            return try await FleetUnderTest(profile: profile, environment: environment)
+        }
     }
 
     func port(of service: String) -> Int {
@@ -88,5 +102,7 @@ final class FleetUnderTest: @unchecked Sendable {
 
 struct FleetNotReady: Error, CustomStringConvertible {
     let log: String
+    /// `flotilla up` exited on its own (rather than running out of time).
+    let exitedEarly: Bool
     var description: String { "flotilla up did not get ready:\n\(log)" }
 }
