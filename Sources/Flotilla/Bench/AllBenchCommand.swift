@@ -80,10 +80,6 @@ struct ThroughputBenchCommand: AsyncParsableCommand {
     func run() async throws {
         guard (1...60).contains(seconds), (1...512).contains(connections) else { throw ValidationError("--seconds 1-60, --connections 1-512") }
         let rows = try await ThroughputBench(seconds: seconds, connections: connections).run()
-        print(TextTable.render(["target", "req/s", "p50 ms", "p99 ms"], rows.map { row in
-            [row.name, TextTable.format(row.requestsPerSecond, 0), TextTable.format(row.p50Milliseconds, 3), TextTable.format(row.p99Milliseconds, 3)]
-        }))
-        print("")
-        print(BenchTarget.table(BenchTarget.all(throughput: rows, gateway: [], services: []).prefix(4).map { $0 }))
+        print(ThroughputBench.table(rows) + "\n\n" + BenchTarget.table(BenchTarget.throughputTargets(rows)))
     }
 }

@@ -37,6 +37,19 @@ struct BenchFleet {
         return BenchFleet(launcher: launcher, environment: environment, postgres: postgres, redis: redis, home: home)
     }
 
+    /// Start `profile`, run `body` against it, and stop the fleet whether `body` succeeds or throws.
+    static func with<Value>(_ profile: FleetProfile, _ body: (BenchFleet) async throws -> Value) async throws -> Value {
+        let fleet = try await start(profile)
+        do {
+            let value = try await body(fleet)
+            await fleet.stop()
+            return value
+        } catch {
+            await fleet.stop()
+            throw error
+        }
+    }
+
     /// `http://127.0.0.1:<port>` of a fleet member.
     func url(of service: String) -> String {
         "http://127.0.0.1:\(environment.port(of: service))"
@@ -48,15 +61,9 @@ struct BenchFleet {
         try? FileManager.default.removeItem(at: home.root)
     }
 
-    /// A development token from auth's `POST /auth/token` (dev mode, as under `flotilla up`).
+    /// A development token for `subject` from the fleet's auth.
     func devToken(subject: String = "bench") async throws -> String {
-        let reply = try await HTTPTestClient.send(
-            "POST", url(of: "auth") + "/auth/token", headers: [("Content-Type", "application/json")],
-            body: #"{"userId": "\#(subject)", "email": "\#(subject)@example.com"}"#)
-        guard let token = (try? JSONDecoder().decode(JSONValue.self, from: Data(reply.body.utf8)))?["token"]?.stringValue else {
-            throw BenchFailure("no dev token from auth: \(reply.body)")
-        }
-        return token
+        try await DevToken.fetch(from: url(of: "auth") + "/auth/token", subject: subject)
     }
 
     /// The profile's route table (or the gateway's built-in one) with every rate limit raised

@@ -29,10 +29,7 @@ struct BenchReport: Codable {
         let settings = throughputSettings
         var sections = ["Flotilla benchmark (\(scale)) — \(date), commit \(commit)", machine.summary, ""]
         sections.append("1. Maximum throughput (wrk, \(settings.connections) connections, \(settings.seconds) s each; pgbench at the same concurrency)")
-        let throughputRows = throughput.map { row in
-            [row.name, TextTable.format(row.requestsPerSecond, 0), TextTable.format(row.p50Milliseconds, 3), TextTable.format(row.p99Milliseconds, 3)]
-        }
-        sections += [TextTable.render(["target", "req/s", "p50 ms", "p99 ms"], throughputRows), ""]
+        sections += [ThroughputBench.table(throughput), ""]
         if !gateway.isEmpty {
             sections += ["Gateway overhead (issue 6)",
                          GatewayBenchResult.report(gateway, connections: settings.connections, lightConnections: settings.lightConnections, seconds: settings.seconds), ""]

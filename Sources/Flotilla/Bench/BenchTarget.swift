@@ -38,20 +38,22 @@ struct BenchTarget: Codable {
 
     /// The targets of issues 6 and 11 from one run's sections.
     static func all(throughput: [ThroughputBench.Row], gateway: [GatewayBenchResult], services: [ServicesBench.Row]) -> [BenchTarget] {
+        throughputTargets(throughput) + gatewayTargets(gateway) + serviceTargets(services)
+    }
+
+    /// Issue 11's throughput ratios.
+    static func throughputTargets(_ throughput: [ThroughputBench.Row]) -> [BenchTarget] {
         func rate(_ key: String) -> Double? { throughput.first { $0.key == key }?.requestsPerSecond }
         func ratio(_ top: String, _ bottom: String) -> Double? {
             guard let top = rate(top), let bottom = rate(bottom), bottom > 0 else { return nil }
             return top / bottom
         }
-        var targets = [
+        return [
             BenchTarget("kit /live ÷ bare Hummingbird route", ratio("kit_live", "bare_hummingbird_live"), atLeast: 0.85),
             BenchTarget("kit /live ÷ nginx return 200", ratio("kit_live", "nginx_return_200"), atLeast: 0.40),
             BenchTarget("cached product via gateway ÷ nginx proxy_pass", ratio("product_gateway", "product_nginx_proxy"), atLeast: 0.50),
             BenchTarget("single-row write endpoint ÷ pgbench INSERT", ratio("single_row_write", "pgbench_insert"), atLeast: 0.50),
         ]
-        targets += gatewayTargets(gateway)
-        targets += serviceTargets(services)
-        return targets
     }
 
     /// Issue 6's targets from (a) direct, (b) gateway, (c) nginx; none unless all three ran.

@@ -67,15 +67,7 @@ struct CapacityBench {
     }
 
     func run() async throws -> Result {
-        let fleet = try await BenchFleet.start(profile)
-        do {
-            let result = try await measure(fleet)
-            await fleet.stop()
-            return result
-        } catch {
-            await fleet.stop()
-            throw error
-        }
+        try await BenchFleet.with(profile) { try await measure($0) }
     }
 
     private func measure(_ fleet: BenchFleet) async throws -> Result {

@@ -58,7 +58,7 @@ struct GatewayBench {
         }
         let issuer = try await TestTokenIssuer(kid: "bench-rs256", rsa: true)
         let token = try await issuer.token(subject: "bench-user", lifetime: .seconds(3600))
-        let upstreamPort = try HTTPBenchCommand.freePort()
+        let upstreamPort = try FreePort.allocate()
         let upstream = try GatewayBenchCommand.upstreamApplication(port: upstreamPort, jwks: issuer.jwks)
         let server = Task { try await upstream.run() }
         defer { server.cancel() }
@@ -68,10 +68,10 @@ struct GatewayBench {
         let work = FileManager.default.temporaryDirectory.appendingPathComponent("flotilla-gateway-bench-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: work) }
-        let gatewayPort = try HTTPBenchCommand.freePort()
+        let gatewayPort = try FreePort.allocate()
         let gateway = try BenchServers.startGateway(port: gatewayPort, upstreamURL: upstreamURL, redisURL: redisURL, directory: work)
         defer { gateway.terminate() }
-        let nginxPort = try HTTPBenchCommand.freePort()
+        let nginxPort = try FreePort.allocate()
         let nginx = try BenchServers.startNginx(port: nginxPort, upstreamPort: upstreamPort, directory: work)
         defer { nginx.terminate() }
         try await HTTPBenchCommand.waitUntilListening("http://127.0.0.1:\(gatewayPort)/small")

@@ -1,5 +1,6 @@
 import ArgumentParser
 import FlotillaKit
+import FlotillaKitTesting
 import Foundation
 import Hummingbird
 import Logging
@@ -23,7 +24,7 @@ struct HTTPBenchCommand: AsyncParsableCommand {
         guard !levels.isEmpty, (1...60).contains(seconds) else { throw ValidationError("--concurrency takes 1-512 each; --seconds 1-60") }
         var settings = ServiceConfiguration(identity: ServiceIdentity(name: "bench-target", version: "0", defaultPort: 0))
         settings.host = "127.0.0.1"
-        settings.port = try Self.freePort()
+        settings.port = try FreePort.allocate()
         settings.logLevel = .warning
         let runtime = ServiceRuntime(configuration: settings)
         let router = runtime.makeRouter()
@@ -46,20 +47,6 @@ struct HTTPBenchCommand: AsyncParsableCommand {
         }
         await client.shutdown()
         print(BenchRow.table(rows))
-    }
-
-    static func freePort() throws -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let ok = withUnsafeMutablePointer(to: &address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
-        }
-        guard ok else { throw BenchFailure("no free port") }
-        return Int(UInt16(bigEndian: address.sin_port))
     }
 
     static func waitUntilListening(_ url: String) async throws {

@@ -98,7 +98,7 @@ struct ServicesBench {
     /// The size of a static binary after `strip` (a stripped copy is measured), or of a
     /// release binary as it is (dynamic: not comparable with the target).
     static func binarySize(_ binary: String, isStatic: Bool) -> (Double, String) {
-        guard isStatic else { return (fileSize(binary) ?? .nan, "release, dynamic") }
+        guard isStatic else { return fileSize(binary).map { ($0, "release, dynamic") } ?? (.nan, "missing") }
         let copy = FileManager.default.temporaryDirectory.appendingPathComponent("flotilla-bench-stripped-\(UUID().uuidString.prefix(8))").path
         defer { try? FileManager.default.removeItem(atPath: copy) }
         guard let stripped = try? ChildProcess.run("strip", ["-o", copy, binary]), stripped.status == 0 else { return (.nan, "static, strip failed") }

@@ -21,28 +21,32 @@ struct ThroughputBench {
     }
 
     func run() async throws -> [Row] {
-        let fleet = try await BenchFleet.start(.all)
+        try await BenchFleet.with(.all) { try await run(against: $0) }
+    }
+
+    /// Starts the reference servers beside `fleet`, measures, and stops them.
+    private func run(against fleet: BenchFleet) async throws -> [Row] {
         let work = FileManager.default.temporaryDirectory.appendingPathComponent("flotilla-throughput-\(UUID().uuidString.prefix(8))")
         var children = [Process]()
         defer {
             for child in children { child.terminate() }
             try? FileManager.default.removeItem(at: work)
         }
-        do {
-            try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
-            let barePort = try FreePort.allocate()
-            children.append(try BenchServers.spawn(CommandLine.arguments[0], ["bench", "bare-server", "--port", String(barePort)], environment: [:]))
-            let (nginxStaticPort, nginxProxyPort) = (try FreePort.allocate(), try FreePort.allocate())
-            children.append(try BenchServers.startNginx(directory: work, http: Self.nginxServers(
-                staticPort: nginxStaticPort, proxyPort: nginxProxyPort, upstreamPort: fleet.environment.port(of: "catalog"))))
-            let rows = try await measure(fleet, bare: "http://127.0.0.1:\(barePort)",
-                                         nginxStatic: "http://127.0.0.1:\(nginxStaticPort)", nginxProxy: "http://127.0.0.1:\(nginxProxyPort)", work: work)
-            await fleet.stop()
-            return rows
-        } catch {
-            await fleet.stop()
-            throw error
-        }
+        try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
+        let barePort = try FreePort.allocate()
+        children.append(try BenchServers.spawn(CommandLine.arguments[0], ["bench", "bare-server", "--port", String(barePort)], environment: [:]))
+        let (nginxStaticPort, nginxProxyPort) = (try FreePort.allocate(), try FreePort.allocate())
+        children.append(try BenchServers.startNginx(directory: work, http: Self.nginxServers(
+            staticPort: nginxStaticPort, proxyPort: nginxProxyPort, upstreamPort: fleet.environment.port(of: "catalog"))))
+        return try await measure(fleet, bare: "http://127.0.0.1:\(barePort)",
+                                 nginxStatic: "http://127.0.0.1:\(nginxStaticPort)", nginxProxy: "http://127.0.0.1:\(nginxProxyPort)", work: work)
+    }
+
+    /// The rows as a text table.
+    static func table(_ rows: [Row]) -> String {
+        TextTable.render(["target", "req/s", "p50 ms", "p99 ms"], rows.map { row in
+            [row.name, TextTable.format(row.requestsPerSecond, 0), TextTable.format(row.p50Milliseconds, 3), TextTable.format(row.p99Milliseconds, 3)]
+        })
     }
 
     private func measure(_ fleet: BenchFleet, bare: String, nginxStatic: String, nginxProxy: String, work: URL) async throws -> [Row] {

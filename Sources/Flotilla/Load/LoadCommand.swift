@@ -67,15 +67,11 @@ struct LoadCommand: AsyncParsableCommand {
 
     private func fetchToken() async throws -> String? {
         guard !tokenURL.isEmpty else { return nil }
-        let client = FlotillaHTTPClient(configuration: .init(userAgent: "flotilla-load"))
-        defer { Task { await client.shutdown() } }
-        let response = try await client.execute(
-            .init(method: "POST", url: tokenURL, headers: [("Content-Type", "application/json")],
-                  body: Array(#"{"userId": "demo-user", "email": "demo@example.com"}"#.utf8)), timeout: .seconds(5))
-        guard response.status == 200, let token = (try? JSONDecoder().decode(JSONValue.self, from: Data(response.body)))?["token"]?.stringValue else {
-            throw ValidationError("no token from \(tokenURL) (HTTP \(response.status)); pass --token or start auth with dev tokens (flotilla up)")
+        do {
+            return try await DevToken.fetch(from: tokenURL, subject: "demo-user")
+        } catch {
+            throw ValidationError("\(error); pass --token or start auth with dev tokens (flotilla up)")
         }
-        return token
     }
 
     static func report(_ result: LoadRun.Result) -> String {
