@@ -42,4 +42,13 @@ static inline CURLcode flotilla_getinfo_double(CURL *handle, CURLINFO info, doub
 static inline CURLMcode flotilla_multi_setopt_long(CURLM *handle, CURLMoption option, long value) {
     return curl_multi_setopt(handle, option, value);
 }
+typedef int (*flotilla_curl_socket_callback)(CURL *easy, curl_socket_t socket, int what, void *userp, void *socketp);
+
+static inline CURLMcode flotilla_multi_setopt_pointer(CURLM *handle, CURLMoption option, void *value) {
+    return curl_multi_setopt(handle, option, value);
+}
+
+static inline CURLMcode flotilla_multi_setopt_socket_callback(CURLM *handle, flotilla_curl_socket_callback value) {
+    return curl_multi_setopt(handle, CURLMOPT_SOCKETFUNCTION, value);
+}
 #endif

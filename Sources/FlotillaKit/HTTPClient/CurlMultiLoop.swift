@@ -1,10 +1,13 @@
 import CCurl
 import Synchronization
 
-/// One curl multi handle driven by a dedicated thread (never an event loop): transfers are
-/// added and removed through a command queue, `curl_multi_poll` waits for sockets or a
-/// wake-up, and finished transfers resume their callers. Connections are kept alive and
-/// reused across transfers by the multi handle's connection cache.
+/// One curl multi handle driven by a dedicated thread (never an event loop) through
+/// curl's socket interface: the thread waits on an epoll set holding the sockets curl asks
+/// for, and tells curl only about the sockets that are ready (`curl_multi_socket_action`),
+/// so the work per wake-up does not grow with the number of transfers in flight.
+/// Transfers are added and cancelled through a command queue; finished ones resume their
+/// callers. Connections are kept alive and reused across
+/// transfers by the multi handle's connection cache.
 final class CurlMultiLoop: @unchecked Sendable {
     private enum Command {
         case add(CurlTransfer)
@@ -12,6 +15,7 @@ final class CurlMultiLoop: @unchecked Sendable {
     }
 
     private let multi: UnsafeMutableRawPointer
+    private let poller: CurlSocketPoller
     private let commands = Mutex<[Command]>([])
     private let stopping = Atomic<Bool>(false)
     private let thread = BlockingCallPool(threadCount: 1)
@@ -20,9 +24,15 @@ final class CurlMultiLoop: @unchecked Sendable {
 
     init(maxConnections: Int) {
         curl_global_init(Int(CURL_GLOBAL_ALL))
+        poller = CurlSocketPoller()
         multi = curl_multi_init()!
         flotilla_multi_setopt_long(multi, CURLMOPT_MAXCONNECTS, maxConnections)
         flotilla_multi_setopt_long(multi, CURLMOPT_PIPELINING, Int(CURLPIPE_MULTIPLEX))
+        flotilla_multi_setopt_pointer(multi, CURLMOPT_SOCKETDATA, Unmanaged.passUnretained(poller).toOpaque())
+        flotilla_multi_setopt_socket_callback(multi) { _, socket, what, poller, _ in
+            Unmanaged<CurlSocketPoller>.fromOpaque(poller!).takeUnretainedValue().watch(socket, what: what)
+            return 0
+        }
         let loop = Unmanaged.passUnretained(self)
         Task { [thread] in
             _ = try? await thread.run { loop.takeUnretainedValue().runLoop() }
@@ -44,41 +54,29 @@ final class CurlMultiLoop: @unchecked Sendable {
     /// Stop the thread; transfers still running fail.
     func shutdown() async {
         stopping.store(true, ordering: .releasing)
-        curl_multi_wakeup(multi)
+        poller.wake()
         await thread.shutdown()
     }
 
     private func enqueue(_ command: Command) {
         commands.withLock { $0.append(command) }
-        curl_multi_wakeup(multi)
+        poller.wake()
     }
 
     private func runLoop() {
         var stillRunning: Int32 = 0
         while !stopping.load(ordering: .acquiring) {
-            for command in commands.withLock({ pending in defer { pending = [] }; return pending }) {
-                switch command {
-                case .add(let transfer):
-                    running[transfer.handle] = transfer
-                    curl_multi_add_handle(multi, transfer.handle)
-                case .cancel(let transfer):
-                    guard running.removeValue(forKey: transfer.handle) != nil else { continue }
-                    curl_multi_remove_handle(multi, transfer.handle)
-                    finish(transfer, .failure(CancellationError()))
-                }
+            runCommands()
+            var timeout = -1
+            curl_multi_timeout(multi, &timeout)
+            let ready = poller.wait(milliseconds: timeout < 0 ? 1000 : min(timeout, 1000))
+            for socket in ready {
+                curl_multi_socket_action(multi, socket.socket, socket.flags, &stillRunning)
             }
-            curl_multi_perform(multi, &stillRunning)
-            var queued: Int32 = 0
-            while let message = curl_multi_info_read(multi, &queued) {
-                guard message.pointee.msg == CURLMSG_DONE, let handle = message.pointee.easy_handle,
-                    let transfer = running.removeValue(forKey: handle)
-                else { continue }
-                let code = message.pointee.data.result
-                curl_multi_remove_handle(multi, handle)
-                finish(transfer, transfer.outcome(code))
+            if timeout == 0 || ready.isEmpty {
+                curl_multi_socket_action(multi, CURL_SOCKET_TIMEOUT, 0, &stillRunning)
             }
-            var ready: Int32 = 0
-            curl_multi_poll(multi, nil, 0, 1000, &ready)
+            finishCompleted()
         }
         for transfer in running.values {
             curl_multi_remove_handle(multi, transfer.handle)
@@ -86,6 +84,32 @@ final class CurlMultiLoop: @unchecked Sendable {
         }
         running = [:]
         curl_multi_cleanup(multi)
+    }
+
+    private func runCommands() {
+        for command in commands.withLock({ pending in defer { pending = [] }; return pending }) {
+            switch command {
+            case .add(let transfer):
+                running[transfer.handle] = transfer
+                curl_multi_add_handle(multi, transfer.handle)
+            case .cancel(let transfer):
+                guard running.removeValue(forKey: transfer.handle) != nil else { continue }
+                curl_multi_remove_handle(multi, transfer.handle)
+                finish(transfer, .failure(CancellationError()))
+            }
+        }
+    }
+
+    private func finishCompleted() {
+        var queued: Int32 = 0
+        while let message = curl_multi_info_read(multi, &queued) {
+            guard message.pointee.msg == CURLMSG_DONE, let handle = message.pointee.easy_handle,
+                let transfer = running.removeValue(forKey: handle)
+            else { continue }
+            let code = message.pointee.data.result
+            curl_multi_remove_handle(multi, handle)
+            finish(transfer, transfer.outcome(code))
+        }
     }
 
     private func finish(_ transfer: CurlTransfer, _ result: Result<HTTPClientResponse, any Error>) {

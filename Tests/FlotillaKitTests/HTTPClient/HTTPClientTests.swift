@@ -93,6 +93,21 @@ struct HTTPClientTests {
         await client.shutdown()
     }
 
+    /// Each call's socket is closed and the next one usually gets the same descriptor number:
+    /// the curl thread's epoll set must follow curl's socket callbacks exactly.
+    @Test func connectionsClosedAfterEachCallAreReplacedCleanly() async throws {
+        let client = FlotillaHTTPClient(configuration: .init(userAgent: "close"))
+        try await withServer { server, base in
+            for index in 0..<30 {
+                let response = try await client.execute(.init(url: base + "/bytes/\(index)", headers: [("Connection", "close")]), timeout: .seconds(5))
+                #expect(response.body.count == index)
+            }
+            #expect(server.requestCount == 30)
+            #expect(server.connectionCount == 30)
+        }
+        await client.shutdown()
+    }
+
     @Test func manyConcurrentCalls() async throws {
         try await withServer { server, base in
             let statuses = try await withThrowingTaskGroup(of: Int.self) { group in
