@@ -30,7 +30,7 @@ func buildApplication(_ configuration: GatewayConfiguration, httpClient: Flotill
         client: client, denylist: nil, upstream: upstreams["auth"])
     let rateLimiter = GatewayRateLimiter(
         client: redis, failOpen: configuration.rateLimitFailOpen, logger: runtime.logger, prefix: configuration.redisKeyPrefix + "ratelimit:",
-        denylist: TokenDenylist(client: redis))
+        denylist: TokenDenylist(client: redis), maxLease: configuration.rateLimitMaxLease)
     runtime.healthChecks.register(RateLimiterHealthCheck(limiter: rateLimiter))
 
     let router = runtime.makeRouter(middleware: [

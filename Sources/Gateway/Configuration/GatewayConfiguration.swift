@@ -17,6 +17,8 @@ struct GatewayConfiguration: Sendable {
     /// else the table's `url`, else the fleet's local port.
     var upstreamURLs: [String: String]
     var rateLimitFailOpen: Bool
+    /// Most rate-limit tokens one Redis round trip may reserve for local use (1: none).
+    var rateLimitMaxLease: Int
     var cors: CORSPolicy
     var hstsMaxAge: Duration
     var maxURLBytes: Int
@@ -29,6 +31,7 @@ struct GatewayConfiguration: Sendable {
         redis = RedisConfiguration(environment: &environment)
         verification = TokenVerifierConfiguration(environment: &environment)
         rateLimitFailOpen = environment.boolean("GATEWAY_RATE_LIMIT_FAIL_OPEN", default: true)
+        rateLimitMaxLease = environment.integer("GATEWAY_RATE_LIMIT_MAX_LEASE", default: 64, in: 1...1024)
         hstsMaxAge = environment.seconds("GATEWAY_HSTS_MAX_AGE_SECONDS", default: .seconds(31_536_000), in: 0...63_072_000)
         maxURLBytes = environment.integer("GATEWAY_MAX_URL_BYTES", default: 8192, in: 256...65_536)
         maxHeaderBytes = environment.integer("GATEWAY_MAX_HEADER_BYTES", default: 16_384, in: 1024...262_144)

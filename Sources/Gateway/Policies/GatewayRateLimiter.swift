@@ -6,31 +6,44 @@ import Synchronization
 /// Admission in one Redis round trip: the route's per-minute budget for the client IP, the
 /// one for the authenticated principal (user, service or API key), and the token denylist,
 /// checked and counted by a single script. A request is counted against both budgets only
-/// when both allow it. When Redis fails the gateway lets requests through (unless configured
-/// to fail closed) and `/health` warns; services still check the denylist themselves.
+/// when both allow it. While both budgets are far from spent the script reserves a few more
+/// tokens at once (at most `maxLease`, and a 64th of what is left), which this replica then
+/// spends without a round trip for up to a second (``AdmissionLeases``, ADR 014); near the
+/// limit every request is counted one by one. When Redis fails the gateway lets requests
+/// through (unless configured to fail closed) and `/health` warns; services still check the
+/// denylist themselves.
 final class GatewayRateLimiter: Sendable {
     static let script = RedisScript("""
-        local window, nonce, denyKey = tonumber(ARGV[1]), ARGV[2], ARGV[3]
+        local window, nonce, denyKey, maxLease = tonumber(ARGV[1]), ARGV[2], ARGV[3], tonumber(ARGV[4])
         local t = redis.call('TIME')
         local now = t[1] * 1000 + math.floor(t[2] / 1000)
         if denyKey ~= '' and redis.call('EXISTS', denyKey) == 1 then return {-1} end
-        local allowed, counts = 1, {}
+        local allowed, counts, available = 1, {}, nil
         for i = 1, #KEYS do
           redis.call('ZREMRANGEBYSCORE', KEYS[i], '-inf', now - window)
           counts[i] = redis.call('ZCARD', KEYS[i])
-          if counts[i] >= tonumber(ARGV[3 + i]) then allowed = 0 end
+          local left = tonumber(ARGV[4 + i]) - counts[i]
+          if left <= 0 then allowed = 0 end
+          if available == nil or left < available then available = left end
         end
-        local result = {allowed}
+        local granted = 0
+        if allowed == 1 then granted = math.max(1, math.min(maxLease, math.floor(available / 64))) end
+        local result = {allowed, granted}
         for i = 1, #KEYS do
-          if allowed == 1 then
-            redis.call('ZADD', KEYS[i], now, now .. ':' .. nonce)
+          if granted > 0 then
+            local members = {}
+            for n = 1, granted do
+              members[#members + 1] = now
+              members[#members + 1] = now .. ':' .. nonce .. ':' .. n
+            end
+            redis.call('ZADD', KEYS[i], unpack(members))
             redis.call('PEXPIRE', KEYS[i], window)
-            counts[i] = counts[i] + 1
+            counts[i] = counts[i] + granted
           end
           local first = redis.call('ZRANGE', KEYS[i], 0, 0, 'WITHSCORES')
           local reset = 0
           if first[2] then reset = math.max(0, tonumber(first[2]) + window - now) end
-          table.insert(result, math.max(0, tonumber(ARGV[3 + i]) - counts[i]))
+          table.insert(result, math.max(0, tonumber(ARGV[4 + i]) - counts[i]))
           table.insert(result, reset)
         end
         return result
@@ -41,11 +54,15 @@ final class GatewayRateLimiter: Sendable {
     let logger: Logger
     let prefix: String
     let denylist: TokenDenylist
+    /// Most tokens one round trip may reserve; 1 counts every request in Redis.
+    let maxLease: Int
+    let leases = AdmissionLeases()
     /// Set while the last check failed; read by the `ratelimit:redis` health check.
     let degraded = Atomic<Bool>(false)
 
-    init(client: RedisClient, failOpen: Bool, logger: Logger, prefix: String, denylist: TokenDenylist) {
+    init(client: RedisClient, failOpen: Bool, logger: Logger, prefix: String, denylist: TokenDenylist, maxLease: Int = 64) {
         self.client = client
+        self.maxLease = max(1, maxLease)
         self.failOpen = failOpen
         self.logger = logger
         self.prefix = prefix
@@ -76,10 +93,12 @@ final class GatewayRateLimiter: Sendable {
             keys.append("\(prefix)\(policy):sub:\(principal.kind.rawValue):\(principal.subject)")
             limits.append(perPrincipal)
         }
+        let denyKey = principal.map { denylist.key(for: $0.tokenID) } ?? ""
+        let leaseKey = keys.joined(separator: " ") + " " + denyKey
+        if let leased = leases.spend(leaseKey) { return leased }
         let reply: [RedisValue]
         do {
-            let denyKey = principal.map { denylist.key(for: $0.tokenID) } ?? ""
-            let arguments: [any RedisArgument] = [60_000, String(UInt64.random(in: 0...UInt64.max), radix: 36), denyKey] + limits
+            let arguments: [any RedisArgument] = [60_000, String(UInt64.random(in: 0...UInt64.max), radix: 36), denyKey, maxLease] + limits
             guard let values = try await client.run(Self.script, keys: keys, arguments: arguments).array else {
                 throw RedisError(.unexpectedReply, "admission script returned no array")
             }
@@ -95,7 +114,7 @@ final class GatewayRateLimiter: Sendable {
         // Per budget: remaining and reset; the one with the fewest requests left decides.
         var tightest: (index: Int, outcome: Outcome)?
         for index in keys.indices {
-            guard reply.count > 2 + index * 2, let remaining = reply[1 + index * 2].int, let reset = reply[2 + index * 2].int else { continue }
+            guard reply.count > 3 + index * 2, let remaining = reply[2 + index * 2].int, let reset = reply[3 + index * 2].int else { continue }
             let outcome = Outcome(limit: limits[index], remaining: remaining, resetAfter: .milliseconds(reset))
             if tightest.map({ remaining < $0.outcome.remaining }) ?? true { tightest = (index, outcome) }
         }
@@ -109,7 +128,11 @@ final class GatewayRateLimiter: Sendable {
                 message: "Too many requests: the limit is \(tightest.outcome.limit) per minute. Retry in \(seconds) seconds.",
                 details: ["limit": .int(tightest.outcome.limit), "retry_after_seconds": .int(seconds)], headers: headers)
         }
-        return tightest.outcome
+        // Tokens reserved beyond this request's are spent locally; until then they are not
+        // "used" from the caller's point of view.
+        let reserved = max(0, (reply[1].int ?? 1) - 1)
+        leases.store(leaseKey, tokens: reserved, outcome: tightest.outcome)
+        return Outcome(limit: tightest.outcome.limit, remaining: tightest.outcome.remaining + reserved, resetAfter: tightest.outcome.resetAfter)
     }
 }
 

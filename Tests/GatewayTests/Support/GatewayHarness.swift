@@ -11,7 +11,8 @@ import Testing
 /// server, with Redis keys of its own. Routes (under `/api/v1/...`, upstream `echo`):
 /// `open` public; `items` required; `maybe` optional; `admin` needs role admin; `scoped`
 /// needs scope `things:write`; `cached` caches GETs 60 s; `limited` allows 5 requests a
-/// minute per client and 3 per principal; `quick` times out after 300 ms; `getonly` GET only.
+/// minute per client and 3 per principal; `roomy` 6400 and `middling` 130 per client (both
+/// large enough for admission leases); `quick` times out after 300 ms; `getonly` GET only.
 struct GatewayHarness {
     static let client = FlotillaHTTPClient(configuration: .init(userAgent: "gateway-tests/1.0"))
 
@@ -19,7 +20,11 @@ struct GatewayHarness {
         """
         {
           "upstreams": {"echo": {"url": "\(echoURL)", "max_attempts": 1, "breaker_minimum_calls": 4, "breaker_open_ms": 500}\(extraUpstreams)},
-          "rate_limits": {"tight": {"per_client_per_minute": 5, "per_principal_per_minute": 3}},
+          "rate_limits": {
+            "tight": {"per_client_per_minute": 5, "per_principal_per_minute": 3},
+            "roomy": {"per_client_per_minute": 6400, "per_principal_per_minute": 6400},
+            "middling": {"per_client_per_minute": 130, "per_principal_per_minute": 130}
+          },
           "routes": [
             {"prefix": "/api/v1/open", "upstream": "echo", "rewrite": "", "auth": "public"},
             {"prefix": "/api/v1/items", "upstream": "echo", "rewrite": "/things"},
@@ -28,6 +33,8 @@ struct GatewayHarness {
             {"prefix": "/api/v1/scoped", "upstream": "echo", "rewrite": "", "scopes": ["things:write"]},
             {"prefix": "/api/v1/cached", "upstream": "echo", "rewrite": "", "auth": "optional", "cache_ttl_seconds": 60},
             {"prefix": "/api/v1/limited", "upstream": "echo", "rewrite": "", "auth": "optional", "rate_limit": "tight"},
+            {"prefix": "/api/v1/roomy", "upstream": "echo", "rewrite": "", "auth": "public", "rate_limit": "roomy"},
+            {"prefix": "/api/v1/middling", "upstream": "echo", "rewrite": "", "auth": "public", "rate_limit": "middling"},
             {"prefix": "/api/v1/quick", "upstream": "echo", "rewrite": "", "auth": "public", "timeout_ms": 300},
             {"prefix": "/api/v1/getonly", "upstream": "echo", "rewrite": "", "auth": "public", "methods": ["GET"]},
             {"prefix": "/things", "upstream": "echo", "auth": "public"}\(extraRoutes)
