@@ -30,7 +30,8 @@ func buildApplication(_ configuration: GatewayConfiguration, httpClient: Flotill
         client: client, denylist: nil, upstream: upstreams["auth"])
     let rateLimiter = GatewayRateLimiter(
         client: redis, failOpen: configuration.rateLimitFailOpen, logger: runtime.logger, prefix: configuration.redisKeyPrefix + "ratelimit:",
-        denylist: TokenDenylist(client: redis), maxLease: configuration.rateLimitMaxLease)
+        denylist: TokenDenylist(client: redis), maxLease: configuration.rateLimitMaxLease,
+        leases: AdmissionLeases(lifetime: configuration.rateLimitLeaseLifetime))
     runtime.healthChecks.register(RateLimiterHealthCheck(limiter: rateLimiter))
 
     let router = runtime.makeRouter(middleware: [

@@ -19,6 +19,8 @@ struct GatewayConfiguration: Sendable {
     var rateLimitFailOpen: Bool
     /// Most rate-limit tokens one Redis round trip may reserve for local use (1: none).
     var rateLimitMaxLease: Int
+    /// How long reserved tokens may be spent.
+    var rateLimitLeaseLifetime: Duration
     var cors: CORSPolicy
     var hstsMaxAge: Duration
     var maxURLBytes: Int
@@ -32,6 +34,7 @@ struct GatewayConfiguration: Sendable {
         verification = TokenVerifierConfiguration(environment: &environment)
         rateLimitFailOpen = environment.boolean("GATEWAY_RATE_LIMIT_FAIL_OPEN", default: true)
         rateLimitMaxLease = environment.integer("GATEWAY_RATE_LIMIT_MAX_LEASE", default: 64, in: 1...1024)
+        rateLimitLeaseLifetime = .milliseconds(environment.integer("GATEWAY_RATE_LIMIT_LEASE_MS", default: 1000, in: 10...60_000))
         hstsMaxAge = environment.seconds("GATEWAY_HSTS_MAX_AGE_SECONDS", default: .seconds(31_536_000), in: 0...63_072_000)
         maxURLBytes = environment.integer("GATEWAY_MAX_URL_BYTES", default: 8192, in: 256...65_536)
         maxHeaderBytes = environment.integer("GATEWAY_MAX_HEADER_BYTES", default: 16_384, in: 1024...262_144)

@@ -8,7 +8,7 @@ import Synchronization
 /// checked and counted by a single script. A request is counted against both budgets only
 /// when both allow it. While both budgets are far from spent the script reserves a few more
 /// tokens at once (at most `maxLease`, and a 64th of what is left), which this replica then
-/// spends without a round trip for up to a second (``AdmissionLeases``, ADR 014); near the
+/// spends without a round trip for a short while (a second by default; ``AdmissionLeases``, ADR 014); near the
 /// limit every request is counted one by one. When Redis fails the gateway lets requests
 /// through (unless configured to fail closed) and `/health` warns; services still check the
 /// denylist themselves.
@@ -56,13 +56,14 @@ final class GatewayRateLimiter: Sendable {
     let denylist: TokenDenylist
     /// Most tokens one round trip may reserve; 1 counts every request in Redis.
     let maxLease: Int
-    let leases = AdmissionLeases()
+    let leases: AdmissionLeases
     /// Set while the last check failed; read by the `ratelimit:redis` health check.
     let degraded = Atomic<Bool>(false)
 
-    init(client: RedisClient, failOpen: Bool, logger: Logger, prefix: String, denylist: TokenDenylist, maxLease: Int = 64) {
+    init(client: RedisClient, failOpen: Bool, logger: Logger, prefix: String, denylist: TokenDenylist, maxLease: Int = 64, leases: AdmissionLeases = AdmissionLeases()) {
         self.client = client
         self.maxLease = max(1, maxLease)
+        self.leases = leases
         self.failOpen = failOpen
         self.logger = logger
         self.prefix = prefix
