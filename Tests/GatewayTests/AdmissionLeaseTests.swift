@@ -13,7 +13,7 @@ struct AdmissionLeaseTests {
         let leases = AdmissionLeases(lifetime: .seconds(1))
         let start = ContinuousClock.now
         #expect(leases.spend("k", now: start) == nil, "no lease yet: ask Redis")
-        leases.store("k", tokens: 3, outcome: Self.outcome, now: start)
+        leases.store("k", .init(tokens: 3, counted: Self.outcome, granted: start))
         let spent = (1...3).compactMap { leases.spend("k", now: start + .milliseconds($0 * 10)) }
         #expect(spent.map(\.remaining) == [6338, 6337, 6336])
         #expect(spent.allSatisfy { $0.limit == 6400 })
@@ -25,11 +25,11 @@ struct AdmissionLeaseTests {
     @Test func tokensLeftWhenTheLeaseExpiresAreNotSpent() {
         let leases = AdmissionLeases(lifetime: .seconds(1))
         let start = ContinuousClock.now
-        leases.store("k", tokens: 10, outcome: Self.outcome, now: start)
+        leases.store("k", .init(tokens: 10, counted: Self.outcome, granted: start))
         #expect(leases.spend("k", now: start + .milliseconds(999)) != nil)
         #expect(leases.spend("k", now: start + .seconds(1)) == nil)
         // A new lease does not carry the expired one's tokens.
-        leases.store("k", tokens: 1, outcome: Self.outcome, now: start + .seconds(2))
+        leases.store("k", .init(tokens: 1, counted: Self.outcome, granted: start + .seconds(2)))
         #expect(leases.spend("k", now: start + .seconds(2)) != nil)
         #expect(leases.spend("k", now: start + .seconds(2)) == nil)
     }
@@ -37,11 +37,11 @@ struct AdmissionLeaseTests {
     @Test func aFullTableDropsExpiredLeasesAndThenRefusesNewOnes() {
         let leases = AdmissionLeases(lifetime: .seconds(1), capacity: 2)
         let start = ContinuousClock.now
-        leases.store("a", tokens: 1, outcome: Self.outcome, now: start)
-        leases.store("b", tokens: 1, outcome: Self.outcome, now: start)
-        leases.store("c", tokens: 1, outcome: Self.outcome, now: start)
+        leases.store("a", .init(tokens: 1, counted: Self.outcome, granted: start))
+        leases.store("b", .init(tokens: 1, counted: Self.outcome, granted: start))
+        leases.store("c", .init(tokens: 1, counted: Self.outcome, granted: start))
         #expect(leases.spend("c", now: start) == nil, "full of live leases: c is not kept")
-        leases.store("c", tokens: 1, outcome: Self.outcome, now: start + .seconds(2))
+        leases.store("c", .init(tokens: 1, counted: Self.outcome, granted: start + .seconds(2)))
         #expect(leases.spend("c", now: start + .seconds(2)) != nil, "the expired a and b made room")
     }
 

@@ -6,8 +6,8 @@ import Synchronization
 /// for, and tells curl only about the sockets that are ready (`curl_multi_socket_action`),
 /// so the work per wake-up does not grow with the number of transfers in flight.
 /// Transfers are added and cancelled through a command queue; finished ones resume their
-/// callers. Connections are kept alive and reused across
-/// transfers by the multi handle's connection cache.
+/// callers. Connections are kept alive and reused across transfers by the multi handle's
+/// connection cache.
 final class CurlMultiLoop: @unchecked Sendable {
     private enum Command {
         case add(CurlTransfer)

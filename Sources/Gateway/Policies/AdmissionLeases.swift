@@ -10,11 +10,18 @@ final class AdmissionLeases: Sendable {
     /// One budget pair's reserved tokens, with what the headers report while they last.
     struct Lease {
         var tokens: Int
-        /// What Redis reported remaining once the lease was counted.
-        let remainingInRedis: Int
-        let limit: Int
-        let resetAfter: Duration
+        /// The budget's standing as Redis reported it once the lease was counted.
+        let counted: GatewayRateLimiter.Outcome
         let granted: ContinuousClock.Instant
+
+        /// What the headers say at `now`: Redis's remaining count plus the tokens not yet
+        /// spent (they are reserved, not used), and the reset counted down since the grant.
+        func standing(at now: ContinuousClock.Instant) -> GatewayRateLimiter.Outcome {
+            let elapsed = now - granted
+            return GatewayRateLimiter.Outcome(
+                limit: counted.limit, remaining: counted.remaining + tokens,
+                resetAfter: counted.resetAfter > elapsed ? counted.resetAfter - elapsed : .zero)
+        }
     }
 
     /// How long reserved tokens may be spent.
@@ -35,25 +42,21 @@ final class AdmissionLeases: Sendable {
             guard var lease = leases[key], lease.tokens > 0, now - lease.granted < lifetime else { return nil }
             lease.tokens -= 1
             leases[key] = lease
-            let elapsed = now - lease.granted
-            return GatewayRateLimiter.Outcome(
-                limit: lease.limit, remaining: lease.remainingInRedis + lease.tokens,
-                resetAfter: lease.resetAfter > elapsed ? lease.resetAfter - elapsed : .zero)
+            return lease.standing(at: now)
         }
     }
 
-    /// Keep `tokens` more for `key`, granted now with the budget standing in `outcome` (as
-    /// Redis reported it, the reserved tokens already counted). A live lease's unspent
-    /// tokens are kept too.
-    func store(_ key: String, tokens: Int, outcome: GatewayRateLimiter.Outcome, now: ContinuousClock.Instant = .now) {
-        guard tokens > 0 else { return }
+    /// Keep `lease` for `key`; a live lease's unspent tokens are carried into it.
+    func store(_ key: String, _ lease: Lease) {
+        guard lease.tokens > 0 else { return }
+        let now = lease.granted
         leases.withLock { leases in
             let carried = leases[key].map { now - $0.granted < lifetime ? $0.tokens : 0 } ?? 0
             if leases[key] == nil, leases.count >= capacity {
                 leases = leases.filter { now - $0.value.granted < lifetime }
                 guard leases.count < capacity else { return }
             }
-            leases[key] = Lease(tokens: carried + tokens, remainingInRedis: outcome.remaining, limit: outcome.limit, resetAfter: outcome.resetAfter, granted: now)
+            leases[key] = Lease(tokens: carried + lease.tokens, counted: lease.counted, granted: now)
         }
     }
 }

@@ -131,9 +131,9 @@ final class GatewayRateLimiter: Sendable {
         }
         // Tokens reserved beyond this request's are spent locally; until then they are not
         // "used" from the caller's point of view.
-        let reserved = max(0, (reply[1].int ?? 1) - 1)
-        leases.store(leaseKey, tokens: reserved, outcome: tightest.outcome)
-        return Outcome(limit: tightest.outcome.limit, remaining: tightest.outcome.remaining + reserved, resetAfter: tightest.outcome.resetAfter)
+        let lease = AdmissionLeases.Lease(tokens: max(0, (reply[1].int ?? 1) - 1), counted: tightest.outcome, granted: .now)
+        leases.store(leaseKey, lease)
+        return lease.standing(at: lease.granted)
     }
 }
 
