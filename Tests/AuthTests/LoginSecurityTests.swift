@@ -76,7 +76,9 @@ struct LoginSecurityTests {
     }
 
     @Test func repeatedFailuresLockTheAccountUntilTheLockoutExpires() async throws {
-        let harness = try AuthHarness.make(environment: ["LOGIN_LOCKOUT_THRESHOLD": "3", "LOGIN_LOCKOUT_SECONDS": "1"])
+        // Lockouts of a few seconds, so a loaded machine's pauses do not outlast them mid-test;
+        // Retry-After counts down, so it is checked against the range it may show.
+        let harness = try AuthHarness.make(environment: ["LOGIN_LOCKOUT_THRESHOLD": "3", "LOGIN_LOCKOUT_SECONDS": "4"])
         try await harness.run { api in
             let email = AuthAPI.uniqueEmail()
             try await api.register(email)
@@ -87,20 +89,21 @@ struct LoginSecurityTests {
             let locked = try await api.login(email)
             #expect(locked.status == .tooManyRequests)
             #expect(locked.error == "too_many_attempts")
-            #expect(locked.headers[.retryAfter] == "1")
+            let wait = try #require(locked.headers[.retryAfter].flatMap { Int($0) }, "a Retry-After in seconds")
+            #expect((1...4).contains(wait))
             // An unknown email locks the same way, so lockouts reveal nothing.
             let ghost = AuthAPI.uniqueEmail()
             for _ in 1...3 { _ = try await api.login(ghost, password: "wrong password 1") }
             #expect(try await api.login(ghost).status == .tooManyRequests)
 
-            try await Task.sleep(for: .milliseconds(1300))
+            try await Task.sleep(for: .seconds(wait) + .milliseconds(300))
             #expect(try await api.login(email).status == .ok, "the lockout expires")
 
             // A successful login resets the lockout level: the next lockout is the base again.
             for _ in 1...3 { _ = try await api.login(email, password: "wrong password 2") }
             let again = try await api.login(email)
             #expect(again.status == .tooManyRequests)
-            #expect(again.headers[.retryAfter] == "1")
+            #expect(again.headers[.retryAfter].flatMap { Int($0) }.map { (1...4).contains($0) } == true, "the base lockout, not a doubled one")
         }
         #expect(harness.logText.contains(#""event":"lockout""#), "lockouts are audit events")
     }
@@ -119,16 +122,18 @@ struct LoginSecurityTests {
     }
 
     @Test func lockoutsGrowWhileFailuresContinue() async throws {
-        try await AuthHarness.make(environment: ["LOGIN_LOCKOUT_THRESHOLD": "2", "LOGIN_LOCKOUT_SECONDS": "1"]).run { api in
+        try await AuthHarness.make(environment: ["LOGIN_LOCKOUT_THRESHOLD": "2", "LOGIN_LOCKOUT_SECONDS": "4"]).run { api in
             let email = AuthAPI.uniqueEmail()
             try await api.register(email)
             for _ in 1...2 { _ = try await api.login(email, password: "wrong password 1") }
-            #expect(try await api.login(email).headers[.retryAfter] == "1")
-            try await Task.sleep(for: .milliseconds(1200))
+            let first = try #require(try await api.login(email).headers[.retryAfter].flatMap { Int($0) }, "a Retry-After in seconds")
+            #expect((1...4).contains(first))
+            try await Task.sleep(for: .seconds(first) + .milliseconds(300))
             for _ in 1...2 { _ = try await api.login(email, password: "wrong password 1") }
             let second = try await api.login(email)
             #expect(second.status == .tooManyRequests)
-            #expect(second.headers[.retryAfter] == "2", "the second lockout in a row doubles")
+            let doubled = second.headers[.retryAfter].flatMap { Int($0) }
+            #expect(doubled.map { (5...8).contains($0) } == true, "the second lockout in a row doubles: \(String(describing: doubled))")
         }
     }
 }

@@ -49,7 +49,7 @@ struct ProductReadTests {
 
     @Test func productReadsAreCachedAndExpire() async throws {
         // A TTL long enough that a busy machine still reads twice inside it.
-        try await CatalogHarness.run(environment: ["PRODUCT_CACHE_TTL_SECONDS": "3"]) { api in
+        try await CatalogHarness.run(environment: ["PRODUCT_CACHE_TTL_SECONDS": "6"]) { api in
             try await api.insert("prod_001", price: "12500.00")
             let first = try await api.send(.get, "/products/prod_001")
             #expect(first.status == .ok)
@@ -59,7 +59,7 @@ struct ProductReadTests {
             let second = try await api.send(.get, "/products/prod_001")
             #expect(second.headers[HTTPField.Name("X-Cache")!] == "HIT")
             #expect(second.json["cached"] as? Bool == true)
-            try await Task.sleep(for: .milliseconds(3200))
+            try await Task.sleep(for: .milliseconds(6300))
             #expect(try await api.send(.get, "/products/prod_001").headers[HTTPField.Name("X-Cache")!] == "MISS", "the entry expires")
             let missing = try await api.send(.get, "/products/nope")
             #expect(missing.status == .notFound)

@@ -82,13 +82,13 @@ struct DemoProcessTests {
     @Test func sigtermDrainsFinishesInFlightAndExitsZero() async throws {
         let service = try ServiceProcess(
             executable: Self.binary,
-            environment: ["SHUTDOWN_DRAIN_SECONDS": "1", "SHUTDOWN_TIMEOUT_SECONDS": "10"]
+            environment: ["SHUTDOWN_DRAIN_SECONDS": "3", "SHUTDOWN_TIMEOUT_SECONDS": "10"]
         )
         defer { service.stop() }
         try await service.waitUntilAnswering("/ready")
 
         // A request that is still being served when the listener closes.
-        let inFlight = Task { try await HTTPTestClient.send("GET", service.baseURL + "/echo/slow?delay_ms=2500") }
+        let inFlight = Task { try await HTTPTestClient.send("GET", service.baseURL + "/echo/slow?delay_ms=5000") }
         try await Task.sleep(for: .milliseconds(300))
         service.send(SIGTERM)
         try await Task.sleep(for: .milliseconds(200))
@@ -101,7 +101,7 @@ struct DemoProcessTests {
         #expect(live.status == 200)
 
         // After the drain delay the listener is closed: new connections are refused.
-        try await Task.sleep(for: .milliseconds(1300))
+        try await Task.sleep(for: .milliseconds(3300))
         #expect(throws: HealthcheckProbe.Failure.self) {
             try HealthcheckProbe(url: service.baseURL + "/live", timeoutSeconds: 1).run()
         }
