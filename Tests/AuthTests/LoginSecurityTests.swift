@@ -89,7 +89,7 @@ struct LoginSecurityTests {
             let locked = try await api.login(email)
             #expect(locked.status == .tooManyRequests)
             #expect(locked.error == "too_many_attempts")
-            let wait = try #require(locked.headers[.retryAfter].flatMap { Int($0) }, "a Retry-After in seconds")
+            let wait = try #require(locked.retryAfterSeconds, "a Retry-After in seconds")
             #expect((1...4).contains(wait))
             // An unknown email locks the same way, so lockouts reveal nothing.
             let ghost = AuthAPI.uniqueEmail()
@@ -103,7 +103,7 @@ struct LoginSecurityTests {
             for _ in 1...3 { _ = try await api.login(email, password: "wrong password 2") }
             let again = try await api.login(email)
             #expect(again.status == .tooManyRequests)
-            #expect(again.headers[.retryAfter].flatMap { Int($0) }.map { (1...4).contains($0) } == true, "the base lockout, not a doubled one")
+            #expect(again.retryAfterSeconds.map { (1...4).contains($0) } == true, "the base lockout, not a doubled one")
         }
         #expect(harness.logText.contains(#""event":"lockout""#), "lockouts are audit events")
     }
@@ -126,13 +126,13 @@ struct LoginSecurityTests {
             let email = AuthAPI.uniqueEmail()
             try await api.register(email)
             for _ in 1...2 { _ = try await api.login(email, password: "wrong password 1") }
-            let first = try #require(try await api.login(email).headers[.retryAfter].flatMap { Int($0) }, "a Retry-After in seconds")
+            let first = try #require(try await api.login(email).retryAfterSeconds, "a Retry-After in seconds")
             #expect((1...4).contains(first))
             try await Task.sleep(for: .seconds(first) + .milliseconds(300))
             for _ in 1...2 { _ = try await api.login(email, password: "wrong password 1") }
             let second = try await api.login(email)
             #expect(second.status == .tooManyRequests)
-            let doubled = second.headers[.retryAfter].flatMap { Int($0) }
+            let doubled = second.retryAfterSeconds
             #expect(doubled.map { (5...8).contains($0) } == true, "the second lockout in a row doubles: \(String(describing: doubled))")
         }
     }

@@ -78,6 +78,9 @@ struct AuthAPI: Sendable {
 
         /// `error` of the standard envelope.
         var error: String? { self["error"] }
+
+        /// `Retry-After` in whole seconds; nil when absent or not a number.
+        var retryAfterSeconds: Int? { headers[.retryAfter].flatMap { Int($0) } }
     }
 
     func send(
