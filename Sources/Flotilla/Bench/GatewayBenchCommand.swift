@@ -77,17 +77,20 @@ struct GatewayBench {
         try await HTTPBenchCommand.waitUntilListening("http://127.0.0.1:\(gatewayPort)/small")
         try await BenchServers.waitForAnswer("http://127.0.0.1:\(nginxPort)/small")
 
-        let targets: [(String, String, [String])] = [
-            ("(a) upstream direct", upstreamURL + "/small", []),
-            ("(b) gateway: JWT + rate limit", "http://127.0.0.1:\(gatewayPort)/api/v1/small", ["Authorization: Bearer \(token)"]),
-            ("(c) nginx proxy_pass", "http://127.0.0.1:\(nginxPort)/small", []),
+        // The upstream runs in this process; the proxies are child processes.
+        let targets: [(String, String, [String], proxy: Int32?)] = [
+            ("(a) upstream direct", upstreamURL + "/small", [], nil),
+            ("(b) gateway: JWT + rate limit", "http://127.0.0.1:\(gatewayPort)/api/v1/small", ["Authorization: Bearer \(token)"], gateway.processIdentifier),
+            ("(c) nginx proxy_pass", "http://127.0.0.1:\(nginxPort)/small", [], nginx.processIdentifier),
         ]
         var results = [GatewayBenchResult]()
-        for (name, url, headers) in targets {
+        for (name, url, headers, proxy) in targets {
             _ = try await ReferenceTools.wrkOffThePool(url: url, connections: connections, seconds: 1, headers: headers)  // warm-up
-            let full = try await ReferenceTools.wrkOffThePool(url: url, connections: connections, seconds: seconds, headers: headers)
+            let (full, cost) = try await CPUCost.measure(proxy: proxy, upstream: getpid(), seconds: seconds) {
+                try await ReferenceTools.wrkOffThePool(url: url, connections: connections, seconds: seconds, headers: headers)
+            }
             let light = try await ReferenceTools.wrkOffThePool(url: url, connections: lightConnections, seconds: seconds, headers: headers)
-            results.append(GatewayBenchResult(name: name, full: full, light: light))
+            results.append(GatewayBenchResult(name: name, full: full, light: light, cost: cost))
         }
         return results
     }

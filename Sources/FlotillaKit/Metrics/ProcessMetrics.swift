@@ -61,6 +61,7 @@ private let RLIMIT_NOFILE_VALUE = RLIMIT_NOFILE
 
 /// The fields of `/proc/<pid>/stat` the process metrics need.
 struct ProcessStat: Equatable {
+    var parentID: Int
     var userTicks: Int
     var systemTicks: Int
     var startTicks: Int
@@ -74,9 +75,11 @@ struct ProcessStat: Equatable {
         // Fields from 3 (state) on.
         let fields = statLine[statLine.index(after: close)...].split(separator: " ")
         func field(_ number: Int) -> Int? { fields.count > number - 3 ? Int(fields[number - 3]) : nil }
-        guard let utime = field(14), let stime = field(15), let start = field(22), let vsize = field(23), let rss = field(24) else {
+        guard let parent = field(4), let utime = field(14), let stime = field(15), let start = field(22), let vsize = field(23), let rss = field(24)
+        else {
             return nil
         }
+        self.parentID = parent
         self.userTicks = utime
         self.systemTicks = stime
         self.startTicks = start

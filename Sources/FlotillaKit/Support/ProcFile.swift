@@ -30,15 +30,29 @@ enum ProcFile {
 
     /// Number of entries in a directory, not counting `.` and `..`.
     static func countEntries(_ path: String) -> Int {
-        guard let directory = opendir(path) else { return 0 }
-        defer { closedir(directory) }
         var count = 0
-        while let entry = readdir(directory) {
-            let isDotEntry = withUnsafeBytes(of: entry.pointee.d_name) { name in
-                name[0] == UInt8(ascii: ".") && (name[1] == 0 || (name[1] == UInt8(ascii: ".") && name[2] == 0))
-            }
-            if !isDotEntry { count += 1 }
-        }
+        forEachEntry(path) { _ in count += 1 }
         return count
+    }
+
+    /// The names of a directory's entries, `.` and `..` left out.
+    static func entryNames(_ path: String) -> [String] {
+        var names = [String]()
+        forEachEntry(path) { names.append(String(decoding: $0, as: UTF8.self)) }
+        return names
+    }
+
+    /// Call `body` with each entry's name (its bytes, without the terminating NUL), `.` and
+    /// `..` left out; nothing if the directory cannot be opened.
+    private static func forEachEntry(_ path: String, _ body: (UnsafeRawBufferPointer) -> Void) {
+        guard let directory = opendir(path) else { return }
+        defer { closedir(directory) }
+        while let entry = readdir(directory) {
+            withUnsafeBytes(of: entry.pointee.d_name) { bytes in
+                let name = UnsafeRawBufferPointer(rebasing: bytes[..<(bytes.firstIndex(of: 0) ?? bytes.endIndex)])
+                let isDotEntry = name.elementsEqual(".".utf8) || name.elementsEqual("..".utf8)
+                if !isDotEntry { body(name) }
+            }
+        }
     }
 }

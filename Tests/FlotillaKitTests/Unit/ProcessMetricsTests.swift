@@ -7,6 +7,7 @@ struct ProcessMetricsTests {
     @Test func parsesAStatLineWhoseNameHasSpacesAndParentheses() throws {
         let line = "4242 (my (odd) name) S 1 4242 4242 0 -1 4194560 1000 0 0 0 250 75 0 0 20 0 8 0 123456 987654321 2048 18446744073709551615 1 1 0 0 0 0 0 4096 0 0 0 0 17 1 0 0 0 0 0"
         let stat = try #require(ProcessStat(statLine: line))
+        #expect(stat.parentID == 1)
         #expect(stat.userTicks == 250)
         #expect(stat.systemTicks == 75)
         #expect(stat.startTicks == 123456)
