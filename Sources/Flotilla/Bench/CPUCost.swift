@@ -15,7 +15,8 @@ struct CPUCost: Codable {
     static func measure(
         proxy: Int32?, upstream: Int32, seconds: Int, _ measure: () async throws -> ReferenceTools.Figures
     ) async throws -> (ReferenceTools.Figures, CPUCost) {
-        let proxyBefore = proxy.flatMap { CPUTime.process($0, includingChildren: true) }
+        func proxyCPU() -> Double? { proxy.flatMap { CPUTime.process($0, includingChildren: true) } }
+        let proxyBefore = proxyCPU()
         let upstreamBefore = CPUTime.process(upstream)
         let machineBefore = CPUTime.machineBusy()
         let started = ContinuousClock.now
@@ -27,7 +28,7 @@ struct CPUCost: Codable {
             return (after - before) * 1_000_000 / requests
         }
         let cost = CPUCost(
-            proxyMicroseconds: perRequest(proxyBefore, proxy.flatMap { CPUTime.process($0, includingChildren: true) }),
+            proxyMicroseconds: perRequest(proxyBefore, proxyCPU()),
             upstreamMicroseconds: perRequest(upstreamBefore, CPUTime.process(upstream)),
             busyCores: machineBefore.flatMap { before in CPUTime.machineBusy().map { ($0 - before) / elapsed } })
         return (figures, cost)

@@ -12,20 +12,20 @@ public enum CPUTime {
     /// when `includingChildren`; nil if the process is gone or `/proc` is not mounted.
     public static func process(_ pid: Int32, includingChildren: Bool = false) -> Double? {
         guard let own = stat(of: pid) else { return nil }
-        var ticks = own.userTicks + own.systemTicks
+        var ticks = own.cpuTicks
         if includingChildren {
             for child in ProcFile.entryNames("/proc").compactMap(Int32.init) where child != pid {
                 guard let stat = stat(of: child), stat.parentID == Int(pid) else { continue }
-                ticks += stat.userTicks + stat.systemTicks
+                ticks += stat.cpuTicks
             }
         }
-        return Double(ticks) / ticksPerSecond
+        return Double(ticks) / ProcessStat.ticksPerSecond
     }
 
     /// Seconds all CPUs together have spent busy since boot (everything but idle and
     /// I/O wait), from `/proc/stat`; nil where it cannot be read.
     public static func machineBusy() -> Double? {
-        ProcFile.contents(of: "/proc/stat").flatMap(busyTicks(procStat:)).map { Double($0) / ticksPerSecond }
+        ProcFile.contents(of: "/proc/stat").flatMap(busyTicks(procStat:)).map { Double($0) / ProcessStat.ticksPerSecond }
     }
 
     /// Busy ticks from the aggregate `cpu` line: user, nice, system, irq, softirq, steal.
@@ -36,8 +36,6 @@ public enum CPUTime {
         // user nice system idle iowait irq softirq steal
         return fields[0] + fields[1] + fields[2] + fields[5] + fields[6] + fields[7]
     }
-
-    private static var ticksPerSecond: Double { Double(sysconf(Int32(_SC_CLK_TCK))) }
 
     private static func stat(of pid: Int32) -> ProcessStat? {
         ProcFile.contents(of: "/proc/\(pid)/stat").flatMap(ProcessStat.init(statLine:))

@@ -20,12 +20,12 @@ public struct ProcessMetrics: Sendable, Equatable {
             let stat = ProcessStat(statLine: statLine),
             let bootTime = ProcFile.contents(of: "/proc/stat").flatMap(ProcessStat.bootTime(procStat:))
         else { return nil }
-        let ticks = Double(sysconf(Int32(_SC_CLK_TCK)))
+        let ticks = ProcessStat.ticksPerSecond
         let pageSize = Double(sysconf(Int32(_SC_PAGESIZE)))
         var limit = rlimit()
         getrlimit(RLIMIT_NOFILE_VALUE, &limit)
         return ProcessMetrics(
-            cpuSeconds: Double(stat.userTicks + stat.systemTicks) / ticks,
+            cpuSeconds: Double(stat.cpuTicks) / ticks,
             residentMemoryBytes: Double(stat.residentPages) * pageSize,
             virtualMemoryBytes: Double(stat.virtualBytes),
             startTimeSeconds: Double(bootTime) + Double(stat.startTicks) / ticks,
@@ -86,6 +86,12 @@ struct ProcessStat: Equatable {
         self.virtualBytes = vsize
         self.residentPages = rss
     }
+
+    /// User plus system time, in clock ticks.
+    var cpuTicks: Int { userTicks + systemTicks }
+
+    /// Clock ticks per second, the unit of the tick fields.
+    static var ticksPerSecond: Double { Double(sysconf(Int32(_SC_CLK_TCK))) }
 
     /// `btime` (boot time, seconds since the epoch) from `/proc/stat`.
     static func bootTime(procStat: String) -> Int? {

@@ -10,6 +10,7 @@ struct ProcessMetricsTests {
         #expect(stat.parentID == 1)
         #expect(stat.userTicks == 250)
         #expect(stat.systemTicks == 75)
+        #expect(stat.cpuTicks == 325)
         #expect(stat.startTicks == 123456)
         #expect(stat.virtualBytes == 987654321)
         #expect(stat.residentPages == 2048)
