@@ -28,7 +28,7 @@ struct AllBenchCommand: AsyncParsableCommand {
         let seconds = smoke ? 1 : 10
         let lightConnections = 2
         let throughput = try await ThroughputBench(seconds: seconds, connections: connections).run()
-        let gateway = try await GatewayBench(seconds: seconds, connections: connections, lightConnections: lightConnections).run()
+        let gateway = try await GatewayBench(seconds: seconds, connections: connections, lightConnections: lightConnections, rounds: smoke ? 1 : 3).run()
         var capacity = [CapacityBench.Result]()
         for profile in [FleetProfile.chronos, .habitTracker] {
             capacity.append(try await CapacityBench(

@@ -24,11 +24,14 @@ struct GatewayBenchCommand: AsyncParsableCommand {
     @Option(help: "Connections for the light-load latency runs.")
     var lightConnections: Int = 2
 
+    @Option(help: "Interleaved rounds of the three targets; each figure is its target's median round.")
+    var rounds: Int = 3
+
     func run() async throws {
-        guard (1...60).contains(seconds), (1...512).contains(connections), (1...64).contains(lightConnections) else {
-            throw ValidationError("--seconds 1-60, --connections 1-512, --light-connections 1-64")
+        guard (1...60).contains(seconds), (1...512).contains(connections), (1...64).contains(lightConnections), (1...10).contains(rounds) else {
+            throw ValidationError("--seconds 1-60, --connections 1-512, --light-connections 1-64, --rounds 1-10")
         }
-        let results = try await GatewayBench(seconds: seconds, connections: connections, lightConnections: lightConnections).run()
+        let results = try await GatewayBench(seconds: seconds, connections: connections, lightConnections: lightConnections, rounds: rounds).run()
         print(GatewayBenchResult.report(results, connections: connections, lightConnections: lightConnections, seconds: seconds))
     }
 
@@ -46,11 +49,13 @@ struct GatewayBenchCommand: AsyncParsableCommand {
 }
 
 /// Issue 6's comparison: one upstream route (a) directly, (b) through the gateway with JWT
-/// verification and Redis rate limiting, (c) through nginx `proxy_pass`.
+/// verification and Redis rate limiting, (c) through nginx `proxy_pass` — the three back to
+/// back in each of `rounds` rounds, so that the machine's slow spells fall on all of them.
 struct GatewayBench {
     let seconds: Int
     let connections: Int
     let lightConnections: Int
+    var rounds = 1
 
     func run() async throws -> [GatewayBenchResult] {
         guard let redisURL = ProcessInfo.processInfo.environment["FLOTILLA_TEST_REDIS_URL"] else {
@@ -83,15 +88,17 @@ struct GatewayBench {
             ("(b) gateway: JWT + rate limit", "http://127.0.0.1:\(gatewayPort)/api/v1/small", ["Authorization: Bearer \(token)"], gateway.processIdentifier),
             ("(c) nginx proxy_pass", "http://127.0.0.1:\(nginxPort)/small", [], nginx.processIdentifier),
         ]
-        var results = [GatewayBenchResult]()
-        for (name, url, headers, proxy) in targets {
-            _ = try await ReferenceTools.wrkOffThePool(url: url, connections: connections, seconds: 1, headers: headers)  // warm-up
-            let (full, cost) = try await CPUCost.measure(proxy: proxy, upstream: getpid(), seconds: seconds) {
-                try await ReferenceTools.wrkOffThePool(url: url, connections: connections, seconds: seconds, headers: headers)
+        var measured = [[GatewayBenchResult.Round]](repeating: [], count: targets.count)
+        for _ in 0..<max(1, rounds) {
+            for (index, (_, url, headers, proxy)) in targets.enumerated() {
+                _ = try await ReferenceTools.wrkOffThePool(url: url, connections: connections, seconds: 1, headers: headers)  // warm-up
+                let (full, cost) = try await CPUCost.measure(proxy: proxy, upstream: getpid(), seconds: seconds) {
+                    try await ReferenceTools.wrkOffThePool(url: url, connections: connections, seconds: seconds, headers: headers)
+                }
+                let light = try await ReferenceTools.wrkOffThePool(url: url, connections: lightConnections, seconds: seconds, headers: headers)
+                measured[index].append(GatewayBenchResult.Round(full: full, light: light, cost: cost))
             }
-            let light = try await ReferenceTools.wrkOffThePool(url: url, connections: lightConnections, seconds: seconds, headers: headers)
-            results.append(GatewayBenchResult(name: name, full: full, light: light, cost: cost))
         }
-        return results
+        return zip(targets, measured).map { target, rounds in GatewayBenchResult(name: target.0, rounds: rounds) }
     }
 }
