@@ -67,14 +67,7 @@ struct FlotillaUpTests {
         #expect(status.output.contains("gateway") && status.output.contains("pass"))
 
         // Everything it started, to check afterwards.
-        let record = try fleet.record()
-        var started = [Int32]()
-        if case .array(let services)? = record["services"] {
-            started += services.compactMap { $0["pid"].flatMap { if case .int(let pid) = $0 { Int32(pid) } else { nil } } }
-        }
-        if case .int(let redis)? = record["redisPID"] { started.append(Int32(redis)) }
-        let postmaster = try String(contentsOfFile: home + "/postgres/postmaster.pid", encoding: .utf8).split(separator: "\n").first.flatMap { Int32($0) }
-        started += [postmaster].compactMap { $0 }
+        let started = try fleet.startedProcesses()
         #expect(started.count == 7, "5 services, Redis and PostgreSQL: \(started)")
 
         let (down, up) = try await fleet.down()
@@ -85,6 +78,28 @@ struct FlotillaUpTests {
         }
         #expect(!FileManager.default.fileExists(atPath: home + "/run.json"))
         #expect(log().contains("stopping services, then Redis, then PostgreSQL"))
+    }
+
+    /// `--exit-with-parent` (which the suite's fleets use): the process that started
+    /// `flotilla up` is killed, so it cannot stop anything itself; the fleet stops in order
+    /// all the same and leaves nothing running.
+    @Test func aKilledParentStillStopsTheFleet() async throws {
+        let fleet = try await FleetUnderTest.start(profile: "habit-tracker", throughShell: true)
+        let supervisor = try #require(fleet.supervisor)
+        let started = try fleet.startedProcesses() + [supervisor]
+        #expect(started.count == 6, "3 services, Redis, PostgreSQL and flotilla up: \(started)")
+        #expect(supervisor != fleet.pid, "the shell is flotilla up's parent")
+
+        kill(fleet.pid, SIGKILL)
+        let deadline = ContinuousClock.now + .seconds(60)
+        while started.contains(where: CleanSpawn.isRunning) && ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(200))
+        }
+        for process in started {
+            #expect(!CleanSpawn.isRunning(process), "process \(process) is still running:\n\(fleet.log())")
+        }
+        #expect(fleet.log().contains("the process that started flotilla up exited"), "\(fleet.log())")
+        #expect(!FileManager.default.fileExists(atPath: fleet.home + "/run.json"), "the run record is removed as on a normal stop")
     }
 
     @Test func commandsWithoutARunningFleet() async throws {

@@ -32,6 +32,9 @@ struct UpCommand: AsyncParsableCommand {
     @Option(help: "Directory with the service binaries (default: beside this program).")
     var binDir: String?
 
+    @Flag(help: "Stop the fleet when the process that started this command exits, even if it is killed (for test harnesses and scripts).")
+    var exitWithParent = false
+
     func validate() throws {
         guard (0...60_000).contains(portOffset) else { throw ValidationError("--port-offset must be 0 to 60000") }
         for (name, port) in [("--postgres-port", postgresPort), ("--redis-port", redisPort)] where !(1024...65_535).contains(port) {
@@ -43,6 +46,8 @@ struct UpCommand: AsyncParsableCommand {
         let signals = TerminationSignals()
         let home = location.home
         let printer = LogPrinter(services: profile.services + ["postgres", "redis"], colour: !json && isatty(STDOUT_FILENO) == 1)
+        let parentWatch = exitWithParent ? ParentWatch.start { printer.say("the process that started flotilla up exited") } : nil
+        defer { parentWatch?.cancel() }
         do {
             try await up(home: home, printer: printer, signals: signals)
         } catch let failure as FleetFailure {
