@@ -49,8 +49,9 @@ struct GatewayBenchCommand: AsyncParsableCommand {
 }
 
 /// Issue 6's comparison: one upstream route (a) directly, (b) through the gateway with JWT
-/// verification and Redis rate limiting, (c) through nginx `proxy_pass` — the three back to
-/// back in each of `rounds` rounds, so that the machine's slow spells fall on all of them.
+/// verification and Redis rate limiting, (c) through nginx `proxy_pass`, and (d) through a
+/// bare Hummingbird route forwarding with the kit's client — the floor of (b)'s stack — all
+/// back to back in each of `rounds` rounds, so that the machine's slow spells fall on each.
 struct GatewayBench {
     let seconds: Int
     let connections: Int
@@ -79,14 +80,21 @@ struct GatewayBench {
         let nginxPort = try FreePort.allocate()
         let nginx = try BenchServers.startNginx(port: nginxPort, upstreamPort: upstreamPort, directory: work)
         defer { nginx.terminate() }
+        let bareProxyPort = try FreePort.allocate()
+        let bareProxy = try BenchServers.spawn(
+            CommandLine.arguments[0], ["bench", "bare-server", "--port", String(bareProxyPort), "--proxy-to", upstreamURL], environment: [:])
+        defer { bareProxy.terminate() }
         try await HTTPBenchCommand.waitUntilListening("http://127.0.0.1:\(gatewayPort)/small")
         try await BenchServers.waitForAnswer("http://127.0.0.1:\(nginxPort)/small")
+        try await BenchServers.waitForAnswer("http://127.0.0.1:\(bareProxyPort)/proxy/small")
 
         // The upstream runs in this process; the proxies are child processes.
         let targets: [(String, String, [String], proxy: Int32?)] = [
             ("(a) upstream direct", upstreamURL + "/small", [], nil),
             ("(b) gateway: JWT + rate limit", "http://127.0.0.1:\(gatewayPort)/api/v1/small", ["Authorization: Bearer \(token)"], gateway.processIdentifier),
             ("(c) nginx proxy_pass", "http://127.0.0.1:\(nginxPort)/small", [], nginx.processIdentifier),
+            // The reference for (b): the same framework and HTTP client with no middleware or policy.
+            ("(d) bare Hummingbird + kit client", "http://127.0.0.1:\(bareProxyPort)/proxy/small", [], bareProxy.processIdentifier),
         ]
         var measured = [[GatewayBenchResult.Round]](repeating: [], count: targets.count)
         for _ in 0..<max(1, rounds) {

@@ -52,7 +52,7 @@ struct GatewayBenchResult: Codable {
             ]
         }
         var lines = [TextTable.render(header, rows)]
-        if results.count == 3 {
+        if results.count >= 3 {
             func ratios(_ top: GatewayBenchResult, _ bottom: GatewayBenchResult) -> String {
                 let each = top.throughputRatios(over: bottom)
                 return format(RoundMedian.of(each), 2) + (each.count > 1 ? " (rounds: \(each.map { format($0, 2) }.joined(separator: " ")))" : "")
@@ -60,6 +60,14 @@ struct GatewayBenchResult: Codable {
             let rounds = results[0].roundRates.count
             lines += [
                 "", "(b)/(a) throughput: \(ratios(results[1], results[0]))", "(b)/(c) throughput: \(ratios(results[1], results[2]))",
+            ]
+            if results.count > 3 {
+                lines += [
+                    "(d)/(c) throughput, the framework and client alone: \(ratios(results[3], results[2]))",
+                    "(b)/(d) throughput, what the gateway's middleware and policies leave: \(ratios(results[1], results[3]))",
+                ]
+            }
+            lines += [
                 BenchTarget.table(BenchTarget.gatewayTargets(results)),
                 "(\(rounds) interleaved round\(rounds == 1 ? "" : "s") of \(seconds) s runs with wrk; each row is its target's median round, each ratio the median of the rounds' ratios;",
                 " light load = \(lightConnections) connections, closed loop; the gateway logs at warning, nginx has access_log off;",
