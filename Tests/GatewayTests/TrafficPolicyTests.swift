@@ -143,6 +143,13 @@ struct TrafficPolicyTests {
             }
             let docs = try await client.send(.get, "/api/docs")
             #expect(docs.headers[.contentSecurityPolicy]?.contains("script-src https://cdn.jsdelivr.net") == true)
+            // An upstream's own values give way to the gateway's, each header once.
+            let framed = try await client.send(.get, "/api/v1/open/framed")
+            #expect(framed.status == .ok)
+            #expect(framed.headers[values: .xFrameOptions] == ["DENY"])
+            #expect(framed.headers[values: .xContentTypeOptions] == ["nosniff"])
+            #expect(framed.headers[.server].map { !$0.contains("9.9.9") } ?? true, "the upstream's Server is not passed on: \(framed.headers)")
+            #expect(framed.headers[HTTPField.Name("X-Upstream")!] == "echo", "the upstream's other headers are kept")
         }
     }
 

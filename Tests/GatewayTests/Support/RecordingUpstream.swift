@@ -8,7 +8,8 @@ import Synchronization
 
 /// A kit-based upstream that records every request it gets and answers by path:
 /// `/slow/{ms}` waits, `/status/{code}` answers that status, `/no-store` and `/private`
-/// set those `Cache-Control`s, `/openapi.json` serves a small document; anything else
+/// set those `Cache-Control`s, `/framed` sends its own `X-Frame-Options` and a versioned
+/// `Server`, `/openapi.json` serves a small document; anything else
 /// echoes the request as JSON with `X-Upstream: echo`.
 final class RecordingUpstream: Sendable {
     struct Seen: Sendable {
@@ -60,6 +61,9 @@ final class RecordingUpstream: Sendable {
                 headers[.cacheControl] = "no-store"
             } else if path == "/private" {
                 headers[.cacheControl] = "private, max-age=60"
+            } else if path == "/framed" {
+                headers[HTTPField.Name("X-Frame-Options")!] = "SAMEORIGIN"
+                headers[.server] = "echo/9.9.9"
             } else if path == "/hop" {
                 headers[.connection] = "X-Hop-Response"
                 headers[HTTPField.Name("X-Hop-Response")!] = "should not pass"
