@@ -10,7 +10,7 @@ struct AdmissionLeaseTests {
     static let outcome = GatewayRateLimiter.Outcome(limit: 6400, remaining: 6336, resetAfter: .seconds(60))
 
     @Test func reservedTokensAreSpentOneByOneWithTheRemainingCountingDown() {
-        let leases = AdmissionLeases(lifetime: .seconds(1))
+        let leases = AdmissionLeases<String>(lifetime: .seconds(1))
         let start = ContinuousClock.now
         #expect(leases.spend("k", now: start) == nil, "no lease yet: ask Redis")
         leases.store("k", .init(tokens: 3, counted: Self.outcome, granted: start))
@@ -23,7 +23,7 @@ struct AdmissionLeaseTests {
     }
 
     @Test func tokensLeftWhenTheLeaseExpiresAreNotSpent() {
-        let leases = AdmissionLeases(lifetime: .seconds(1))
+        let leases = AdmissionLeases<String>(lifetime: .seconds(1))
         let start = ContinuousClock.now
         leases.store("k", .init(tokens: 10, counted: Self.outcome, granted: start))
         #expect(leases.spend("k", now: start + .milliseconds(999)) != nil)
@@ -35,7 +35,7 @@ struct AdmissionLeaseTests {
     }
 
     @Test func aFullTableDropsExpiredLeasesAndThenRefusesNewOnes() {
-        let leases = AdmissionLeases(lifetime: .seconds(1), capacity: 2)
+        let leases = AdmissionLeases<String>(lifetime: .seconds(1), capacity: 2)
         let start = ContinuousClock.now
         leases.store("a", .init(tokens: 1, counted: Self.outcome, granted: start))
         leases.store("b", .init(tokens: 1, counted: Self.outcome, granted: start))

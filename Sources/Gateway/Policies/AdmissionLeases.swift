@@ -6,7 +6,8 @@ import Synchronization
 /// one by one and the boundary stays exact across replicas; a lease lives for a short
 /// ``lifetime``, and tokens unused by then are simply dropped (they stay counted, so the
 /// limiter errs towards admitting less, never more).
-final class AdmissionLeases: Sendable {
+/// Leases are kept by `Key`: what the budgets were counted for (``GatewayRateLimiter/LeaseKey``).
+final class AdmissionLeases<Key: Hashable & Sendable>: Sendable {
     /// One budget pair's reserved tokens, with what the headers report while they last.
     struct Lease {
         var tokens: Int
@@ -28,7 +29,7 @@ final class AdmissionLeases: Sendable {
     let lifetime: Duration
     /// Leases kept at most; expired ones are swept when the table is full.
     let capacity: Int
-    private let leases = Mutex<[String: Lease]>([:])
+    private let leases = Mutex<[Key: Lease]>([:])
 
     init(lifetime: Duration = .seconds(1), capacity: Int = 4096) {
         self.lifetime = lifetime
@@ -37,7 +38,7 @@ final class AdmissionLeases: Sendable {
 
     /// Spend one reserved token for `key`; the budget's standing, or `nil` when there is
     /// no live lease with tokens left (ask Redis).
-    func spend(_ key: String, now: ContinuousClock.Instant = .now) -> GatewayRateLimiter.Outcome? {
+    func spend(_ key: Key, now: ContinuousClock.Instant = .now) -> GatewayRateLimiter.Outcome? {
         leases.withLock { leases in
             guard var lease = leases[key], lease.tokens > 0, now - lease.granted < lifetime else { return nil }
             lease.tokens -= 1
@@ -47,7 +48,7 @@ final class AdmissionLeases: Sendable {
     }
 
     /// Keep `lease` for `key`; a live lease's unspent tokens are carried into it.
-    func store(_ key: String, _ lease: Lease) {
+    func store(_ key: Key, _ lease: Lease) {
         guard lease.tokens > 0 else { return }
         let now = lease.granted
         leases.withLock { leases in

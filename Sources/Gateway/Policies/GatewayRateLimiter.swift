@@ -56,11 +56,11 @@ final class GatewayRateLimiter: Sendable {
     let denylist: TokenDenylist
     /// Most tokens one round trip may reserve; 1 counts every request in Redis.
     let maxLease: Int
-    let leases: AdmissionLeases
+    let leases: AdmissionLeases<LeaseKey>
     /// Set while the last check failed; read by the `ratelimit:redis` health check.
     let degraded = Atomic<Bool>(false)
 
-    init(client: RedisClient, failOpen: Bool, logger: Logger, prefix: String, denylist: TokenDenylist, maxLease: Int = 64, leases: AdmissionLeases = AdmissionLeases()) {
+    init(client: RedisClient, failOpen: Bool, logger: Logger, prefix: String, denylist: TokenDenylist, maxLease: Int = 64, leases: AdmissionLeases<LeaseKey> = AdmissionLeases()) {
         self.client = client
         self.maxLease = max(1, maxLease)
         self.leases = leases
@@ -68,6 +68,17 @@ final class GatewayRateLimiter: Sendable {
         self.logger = logger
         self.prefix = prefix
         self.denylist = denylist
+    }
+
+    /// What a lease is held for: the route's policy and client IP and, when authenticated,
+    /// the principal and its token (a token revoked since must not ride on an older lease).
+    /// Made from the request's own strings, so a request spending a lease builds no Redis key.
+    struct LeaseKey: Hashable, Sendable {
+        let policy: String
+        let clientIP: String
+        let principalKind: String?
+        let subject: String?
+        let tokenID: String?
     }
 
     /// The tightest budget's standing, for the `X-RateLimit-*` headers.
@@ -88,6 +99,9 @@ final class GatewayRateLimiter: Sendable {
     /// Count the request; returns the headers' figures (`nil` when failing open). Throws 429
     /// `rate_limited` when a budget is spent and 401 when the token is denylisted.
     func admit(policy: String, clientIP: String, perClient: Int, principal: Principal?, perPrincipal: Int) async throws -> Outcome? {
+        let leaseKey = LeaseKey(
+            policy: policy, clientIP: clientIP, principalKind: principal?.kind.rawValue, subject: principal?.subject, tokenID: principal?.tokenID)
+        if let leased = leases.spend(leaseKey) { return leased }
         var keys = ["\(prefix)\(policy):ip:\(clientIP)"]
         var limits = [perClient]
         if let principal {
@@ -95,8 +109,6 @@ final class GatewayRateLimiter: Sendable {
             limits.append(perPrincipal)
         }
         let denyKey = principal.map { denylist.key(for: $0.tokenID) } ?? ""
-        let leaseKey = keys.joined(separator: " ") + " " + denyKey
-        if let leased = leases.spend(leaseKey) { return leased }
         let reply: [RedisValue]
         do {
             let arguments: [any RedisArgument] = [60_000, String(UInt64.random(in: 0...UInt64.max), radix: 36), denyKey, maxLease] + limits
@@ -131,7 +143,7 @@ final class GatewayRateLimiter: Sendable {
         }
         // Tokens reserved beyond this request's are spent locally; until then they are not
         // "used" from the caller's point of view.
-        let lease = AdmissionLeases.Lease(tokens: max(0, (reply[1].int ?? 1) - 1), counted: tightest.outcome, granted: .now)
+        let lease = AdmissionLeases<LeaseKey>.Lease(tokens: max(0, (reply[1].int ?? 1) - 1), counted: tightest.outcome, granted: .now)
         leases.store(leaseKey, lease)
         return lease.standing(at: lease.granted)
     }
