@@ -48,14 +48,16 @@ enum ForwardedHeaders {
     /// The upstream's response headers the client gets: all but hop-by-hop and the ones
     /// the gateway's own server writes.
     static func clientResponseHeaders(_ upstreamHeaders: [(String, String)]) -> HTTPFields {
+        var listed = Set<String>()
+        for (name, value) in upstreamHeaders where name.equalsIgnoringASCIICase("connection") {
+            for token in value.split(separator: ",") { listed.insert(token.trimmingWhitespace().lowercased()) }
+        }
         var fields = HTTPFields()
-        let listed = Set(upstreamHeaders.filter { $0.0.lowercased() == "connection" }.flatMap {
-            $0.1.split(separator: ",").map { $0.trimmingWhitespace().lowercased() }
-        })
         for (name, value) in upstreamHeaders {
-            let lowered = name.lowercased()
-            guard !hopByHop.contains(lowered), !listed.contains(lowered), lowered != "content-length", lowered != "server", lowered != "date",
-                let fieldName = HTTPField.Name(name)
+            // The field name's canonical form is already lower-cased: no copy per header.
+            guard let fieldName = HTTPField.Name(name) else { continue }
+            let lowered = fieldName.canonicalName
+            guard !hopByHop.contains(lowered), !listed.contains(lowered), lowered != "content-length", lowered != "server", lowered != "date"
             else { continue }
             fields.append(HTTPField(name: fieldName, value: value))
         }
