@@ -43,9 +43,19 @@ public struct TraceContext: Sendable, Equatable {
 
     /// The `traceparent` header naming this span.
     public var traceparent: String {
-        let flagsHex = String(flags, radix: 16)
-        return "00-\(traceID)-\(spanID)-\(flagsHex.count == 1 ? "0" + flagsHex : flagsHex)"
+        // Sized up front (55 characters for valid IDs): one allocation, no regrowth.
+        var header = "00-"
+        header.reserveCapacity(7 + traceID.utf8.count + spanID.utf8.count)
+        header += traceID
+        header += "-"
+        header += spanID
+        header += "-"
+        header += Self.flagDigits[Int(flags >> 4)]
+        header += Self.flagDigits[Int(flags & 0x0F)]
+        return header
     }
+
+    private static let flagDigits = "0123456789abcdef".map(String.init)
 }
 
 /// A parsed `traceparent` header.

@@ -13,18 +13,20 @@ enum RandomHex {
     /// `byteCount` random bytes as `2 * byteCount` hex digits; never all zeros.
     static func make(byteCount: Int) -> String {
         while true {
-            var bytes = [UInt8]()
-            bytes.reserveCapacity(byteCount * 2)
             var allZero = true
-            pool.withLock { pool in
-                for _ in 0..<byteCount {
-                    let byte = pool.next()
-                    if byte != 0 { allZero = false }
-                    bytes.append(digits[Int(byte >> 4)])
-                    bytes.append(digits[Int(byte & 0x0F)])
+            // Written straight into the string's storage: one allocation per identifier.
+            let text = String(unsafeUninitializedCapacity: byteCount * 2) { characters in
+                pool.withLock { pool in
+                    for index in 0..<byteCount {
+                        let byte = pool.next()
+                        if byte != 0 { allZero = false }
+                        characters[2 * index] = digits[Int(byte >> 4)]
+                        characters[2 * index + 1] = digits[Int(byte & 0x0F)]
+                    }
                 }
+                return byteCount * 2
             }
-            if !allZero { return String(decoding: bytes, as: UTF8.self) }
+            if !allZero { return text }
         }
     }
 
