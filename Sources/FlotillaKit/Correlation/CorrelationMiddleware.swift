@@ -10,7 +10,8 @@ extension HTTPField.Name {
 }
 
 /// Accepts or creates the request's `X-Request-ID` and trace, binds them to the handling
-/// task (``RequestCorrelation/current``) and the context, and echoes them on the response.
+/// task (``RequestCorrelation/current``, which log lines read) and the context, and echoes
+/// them on the response.
 public struct CorrelationMiddleware: RouterMiddleware {
     public typealias Context = FlotillaRequestContext
 
@@ -27,8 +28,9 @@ public struct CorrelationMiddleware: RouterMiddleware {
         )
         var context = context
         context.correlation = correlation
-        // Keep Hummingbird's own request id (context.id) equal to ours.
-        context.logger[metadataKey: "hb.request.id"] = .string(correlation.requestID)
+        // Log lines get `request_id` from the task-local (the log handler's metadata provider),
+        // so the logger is not copied per request to carry it; Hummingbird's own
+        // `hb.request.id` (`context.id`) is left as it is and left out of log lines.
         var response = try await RequestCorrelation.$current.withValue(correlation) {
             try await next(request, context)
         }
