@@ -50,12 +50,10 @@ public struct TraceContext: Sendable, Equatable {
         header += "-"
         header += spanID
         header += "-"
-        header += Self.flagDigits[Int(flags >> 4)]
-        header += Self.flagDigits[Int(flags & 0x0F)]
+        header.unicodeScalars.append(Unicode.Scalar(RandomHex.digits[Int(flags >> 4)]))
+        header.unicodeScalars.append(Unicode.Scalar(RandomHex.digits[Int(flags & 0x0F)]))
         return header
     }
-
-    private static let flagDigits = "0123456789abcdef".map(String.init)
 }
 
 /// A parsed `traceparent` header.

@@ -7,7 +7,8 @@ import Synchronization
 
 /// Random identifiers as lower-case hex: request IDs, trace and span IDs, lock tokens, nonces.
 enum RandomHex {
-    private static let digits = Array("0123456789abcdef".utf8)
+    /// The lower-case hex digits, as UTF-8 bytes.
+    static let digits = Array("0123456789abcdef".utf8)
     private static let pool = Mutex(RandomBytePool())
 
     /// `byteCount` random bytes as `2 * byteCount` hex digits; never all zeros.
