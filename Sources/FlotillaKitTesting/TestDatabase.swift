@@ -19,10 +19,23 @@ public enum TestDatabase {
         var configuration = PostgresConfiguration(url: try url ?? self.url(), applicationName: "flotilla-tests")
         configuration.minConnections = 0
         configuration.maxConnections = 4
+        // Waits a loaded machine cannot outlast: a test that checks a timeout sets its own.
+        configuration.acquireTimeout = .seconds(60)
+        configuration.statementTimeout = .seconds(60)
         configure(&configuration)
         var serviceConfiguration = ServiceConfiguration.testing(logs: logs)
         serviceConfiguration.logLevel = .debug
         return PostgresPool(configuration: configuration, metrics: metrics, logger: Logger(configuration: serviceConfiguration))
+    }
+
+    /// The environment a service under test reads its database settings from: the test
+    /// server, `schema`, no idle connections kept, and waits a loaded machine cannot outlast
+    /// (a test that checks a timeout sets its own).
+    public static func serviceEnvironment(schema: String) throws -> [String: String] {
+        [
+            "DATABASE_URL": try url(), "DB_SCHEMA": schema, "DB_POOL_MIN_CONNECTIONS": "0",
+            "DB_POOL_ACQUIRE_TIMEOUT_SECONDS": "60", "DB_STATEMENT_TIMEOUT_SECONDS": "60",
+        ]
     }
 
     /// A fresh, uniquely named schema; tables created in it do not collide with other tests.

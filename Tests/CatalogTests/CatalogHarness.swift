@@ -38,11 +38,11 @@ enum CatalogHarness {
         let issuer = try await TestTokenIssuer()
         let schema = "catalog_t\(UUID().uuidString.prefix(8).lowercased())"
         try await issuer.jwksServer().application.test(.live) { jwks in
-            var values = [
-                "DATABASE_URL": try TestDatabase.url(), "DB_SCHEMA": schema, "DB_POOL_MIN_CONNECTIONS": "0", "DB_POOL_MAX_CONNECTIONS": "8",
+            var values = try TestDatabase.serviceEnvironment(schema: schema).merging([
+                "DB_POOL_MAX_CONNECTIONS": "8",
                 "REDIS_URL": try TestRedis.url(), "CATALOG_REDIS_PREFIX": "test:catalog:\(UUID().uuidString.prefix(8)):",
                 "AUTH_SERVICE_URL": "http://127.0.0.1:\(try #require(jwks.port))",
-            ]
+            ]) { $1 }
             values.merge(overrides) { $1 }
             var environment = EnvironmentReader(values)
             var configuration = CatalogConfiguration(environment: &environment)

@@ -57,11 +57,10 @@ enum CustomersHarness {
         try await issuer.jwksServer().application.test(.live) { jwks in
             try await orders.application.application.test(.live) { ordersClient in
                 let ordersURL = ordersDown ? "http://127.0.0.1:\(try FreePort.allocate())" : "http://127.0.0.1:\(try #require(ordersClient.port))"
-                var environment = EnvironmentReader([
-                    "DATABASE_URL": try TestDatabase.url(), "DB_SCHEMA": "customers_t\(UUID().uuidString.prefix(8).lowercased())",
-                    "DB_POOL_MIN_CONNECTIONS": "0", "REDIS_URL": try TestRedis.url(),
+                var environment = EnvironmentReader(try TestDatabase.serviceEnvironment(schema: "customers_t\(UUID().uuidString.prefix(8).lowercased())").merging([
+                    "REDIS_URL": try TestRedis.url(),
                     "AUTH_SERVICE_URL": "http://127.0.0.1:\(try #require(jwks.port))", "ORDERS_SERVICE_URL": ordersURL,
-                ])
+                ]) { $1 })
                 var configuration = CustomersConfiguration(environment: &environment)
                 try environment.validate()
                 configuration.service = .testing(name: "customers")

@@ -38,7 +38,7 @@ struct DemoProcessTests {
         #expect(lint.status == 0 && lint.findings.isEmpty, "promtool: \(lint.findings)")
 
         // Every line on stdout is a JSON object; the echo's lines carry its request ID.
-        try await Task.sleep(for: .milliseconds(100))
+        try await waitUntil("the echo's completion is logged") { service.outputLines.contains { $0.contains("request completed") && $0.contains("demo-req-1") } }
         let records = try service.outputLines.map { try JSONDecoder().decode(JSONValue.self, from: Data($0.utf8)) }
         #expect(records.allSatisfy { $0["service"] == "flotilla-kit-demo" && $0["timestamp"] != nil && $0["level"] != nil })
         let echoLines = records.filter { $0["request_id"] == "demo-req-1" }

@@ -43,11 +43,11 @@ enum HabitsHarness {
         let schema = "habits_t\(UUID().uuidString.prefix(8).lowercased())"
         let redisPrefix = "test:habits:\(UUID().uuidString.prefix(8)):"
         try await issuer.jwksServer().application.test(.live) { jwks in
-            var values = [
-                "DATABASE_URL": try TestDatabase.url(), "DB_SCHEMA": schema, "DB_POOL_MIN_CONNECTIONS": "0", "DB_POOL_MAX_CONNECTIONS": "8",
+            var values = try TestDatabase.serviceEnvironment(schema: schema).merging([
+                "DB_POOL_MAX_CONNECTIONS": "8",
                 "REDIS_URL": try TestRedis.url(), "HABITS_REDIS_PREFIX": redisPrefix,
                 "AUTH_SERVICE_URL": "http://127.0.0.1:\(try #require(jwks.port))",
-            ]
+            ]) { $1 }
             values.merge(overrides) { $1 }
             var environment = EnvironmentReader(values)
             var configuration = HabitsConfiguration(environment: &environment)

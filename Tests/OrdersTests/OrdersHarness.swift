@@ -69,19 +69,19 @@ enum OrdersHarness {
             try await customersStub.application.test(.live) { customers in
                 let authURL = "http://127.0.0.1:\(try #require(jwks.port))"
                 let catalogSchema = "orders_cat_\(unique)"
-                let catalog = try ServiceProcess(executable: "catalog", environment: [
-                    "DATABASE_URL": try TestDatabase.url(), "DB_SCHEMA": catalogSchema, "REDIS_URL": try TestRedis.url(),
+                let catalog = try ServiceProcess(executable: "catalog", environment: try TestDatabase.serviceEnvironment(schema: catalogSchema).merging([
+                    "REDIS_URL": try TestRedis.url(),
                     "AUTH_SERVICE_URL": authURL, "CATALOG_REDIS_PREFIX": "test:ordcat:\(unique):", "LOG_LEVEL": "warning",
-                ])
+                ]) { $1 })
                 defer { catalog.stop() }
                 try await catalog.waitUntilAnswering("/ready")
                 let catalogURL = catalogDown ? "http://127.0.0.1:\(try FreePort.allocate())" : catalog.baseURL
                 let schema = "orders_t\(unique)"
-                var environment = EnvironmentReader([
-                    "DATABASE_URL": try TestDatabase.url(), "DB_SCHEMA": schema, "DB_POOL_MIN_CONNECTIONS": "0", "REDIS_URL": try TestRedis.url(),
+                var environment = EnvironmentReader(try TestDatabase.serviceEnvironment(schema: schema).merging([
+                    "REDIS_URL": try TestRedis.url(),
                     "AUTH_SERVICE_URL": authURL, "CATALOG_SERVICE_URL": catalogURL,
                     "CUSTOMERS_SERVICE_URL": "http://127.0.0.1:\(try #require(customers.port))", "ORDERS_CLIENT_SECRET": "test-secret",
-                ])
+                ]) { $1 })
                 var configuration = OrdersConfiguration(environment: &environment)
                 try environment.validate()
                 configuration.service = .testing(name: "orders")

@@ -27,17 +27,14 @@ struct AuthHarness {
 
     static func make(keysDirectory: String, environment overrides: [String: String] = [:], schema: String? = nil) throws -> AuthHarness {
         let unique = UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(12).lowercased()
-        var values = [
-            "DATABASE_URL": try TestDatabase.url(),
-            "DB_SCHEMA": schema ?? "auth_t\(unique)",
+        var values = try TestDatabase.serviceEnvironment(schema: schema ?? "auth_t\(unique)").merging([
             "DB_POOL_MAX_CONNECTIONS": "4",
-            "DB_POOL_MIN_CONNECTIONS": "0",
             "REDIS_URL": try TestRedis.url(),
             "AUTH_REDIS_PREFIX": "test:auth:\(unique):",
             "AUTH_SIGNING_KEYS_DIR": keysDirectory,
             "PASSWORD_SCRYPT_LOG_N": "10",
             "AUTH_BOOTSTRAP_ADMIN_EMAIL": "admin@example.com",
-        ]
+        ]) { $1 }
         values.merge(overrides) { $1 }
         var environment = EnvironmentReader(values)
         var configuration = AuthConfiguration(environment: &environment)

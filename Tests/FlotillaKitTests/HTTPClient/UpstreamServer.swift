@@ -12,11 +12,21 @@ final class UpstreamServer: Sendable {
     let requests = Mutex(0)
     let peers = Mutex(Set<String>())
     let failuresLeft = Mutex(0)
+    /// Held requests (`/held`) answer only once this is set: a slow upstream whose answer
+    /// comes when the test says, not after a guessed time.
+    let released = Mutex(false)
+    let holding = Mutex(0)
 
     var requestCount: Int { requests.withLock { $0 } }
     var connectionCount: Int { peers.withLock { $0.count } }
 
     func failNext(_ count: Int) { failuresLeft.withLock { $0 = count } }
+    /// Requests to `/held` waiting for ``release()``.
+    var heldCount: Int { holding.withLock { $0 } }
+    /// Let every held request (and any later one) answer.
+    func release() { released.withLock { $0 = true } }
+    /// Whether `/held` requests have been let go.
+    var isReleased: Bool { released.withLock { $0 } }
 
     var application: KitTestApplication {
         KitTestApplication(configure: { $0.logLevel = .warning }, routes: { router in
@@ -34,6 +44,14 @@ final class UpstreamServer: Sendable {
             router.get("/slow/{ms}") { _, context -> String in
                 try await Task.sleep(for: .milliseconds(try context.parameters.require("ms", as: Int.self)))
                 return "slow"
+            }
+            router.get("/held") { _, _ -> String in
+                self.holding.withLock { $0 += 1 }
+                defer { self.holding.withLock { $0 -= 1 } }
+                // Polls rather than parks, so a test that never releases ends at the server's shutdown.
+                let ceiling = ContinuousClock.now + .seconds(120)
+                while !self.isReleased, ContinuousClock.now < ceiling { try await Task.sleep(for: .milliseconds(10)) }
+                return "held"
             }
             router.get("/status/{code}") { request, context -> Response in
                 let code = try context.parameters.require("code", as: Int.self)
