@@ -1,4 +1,5 @@
-/// Thresholds of a circuit breaker (resilience4j semantics, count-based window).
+/// Thresholds of a circuit breaker (resilience4j's count-based window to open; the first
+/// half-open trial's outcome to close or re-open).
 public struct CircuitBreakerPolicy: Sendable, Equatable {
     /// Failure rate (0...1) at or above which the breaker opens.
     public var failureRateThreshold: Double = 0.5
@@ -10,10 +11,12 @@ public struct CircuitBreakerPolicy: Sendable, Equatable {
     public var windowSize: Int = 20
     /// Fewest calls in the window before the rates are judged at all.
     public var minimumCalls: Int = 10
-    /// How long the breaker stays open before letting trial calls through.
-    public var openDuration: Duration = .seconds(10)
-    /// Trial calls allowed while half-open.
-    public var halfOpenCalls: Int = 3
+    /// How long the breaker stays open before letting a trial call through. Short, so a
+    /// dependency that is back is used again within about a second of its return; while it
+    /// stays down the breaker costs one trial call per interval.
+    public var openDuration: Duration = .seconds(1)
+    /// Trial calls allowed in flight at once while half-open; the first to finish decides.
+    public var halfOpenCalls: Int = 1
 
     public init() {}
 }

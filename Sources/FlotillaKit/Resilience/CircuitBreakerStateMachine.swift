@@ -3,8 +3,9 @@
 ///
 /// closed → open when, over the last `windowSize` calls (at least `minimumCalls`), the
 /// failure rate or slow-call rate reaches its threshold; open rejects calls for
-/// `openDuration`; then half-open admits `halfOpenCalls` trial calls and closes or re-opens
-/// on their rates.
+/// `openDuration`; then half-open admits up to `halfOpenCalls` trial calls at once, and the
+/// first trial to finish decides: a success closes the breaker, a failed or slow trial
+/// re-opens it for another `openDuration`.
 public struct CircuitBreakerStateMachine: Sendable {
     /// The breaker's state; the gauge value is 0, 1, 2 for closed, half-open, open.
     public enum State: Sendable, Equatable {
@@ -44,8 +45,7 @@ public struct CircuitBreakerStateMachine: Sendable {
     public private(set) var state: State = .closed
     private var window: [Outcome] = []
     private var nextSlot = 0
-    private var trialsAdmitted = 0
-    private var trials: [Outcome] = []
+    private var trialsInFlight = 0
 
     public init(policy: CircuitBreakerPolicy) {
         self.policy = policy
@@ -59,12 +59,11 @@ public struct CircuitBreakerStateMachine: Sendable {
         case .open(let until):
             guard now >= until else { return .rejected(retryAfter: until - now) }
             state = .halfOpen
-            trialsAdmitted = 0
-            trials = []
+            trialsInFlight = 0
             return admit(now: now)
         case .halfOpen:
-            guard trialsAdmitted < policy.halfOpenCalls else { return .rejected(retryAfter: .zero) }
-            trialsAdmitted += 1
+            guard trialsInFlight < policy.halfOpenCalls else { return .rejected(retryAfter: .zero) }
+            trialsInFlight += 1
             return .allowed
         }
     }
@@ -78,9 +77,7 @@ public struct CircuitBreakerStateMachine: Sendable {
             guard window.count >= policy.minimumCalls, tripped(window) else { return nil }
             return open(now: now)
         case .halfOpen:
-            trials.append(outcome)
-            guard trials.count >= policy.halfOpenCalls else { return nil }
-            if tripped(trials) { return open(now: now) }
+            if outcome.failed || outcome.slow { return open(now: now) }
             state = .closed
             window = []
             nextSlot = 0

@@ -61,29 +61,50 @@ struct CircuitBreakerStateMachineTests {
         #expect(breaker.state.name == "open")  // 4 of 5 = 80%
     }
 
-    @Test func halfOpenClosesAfterSuccessfulTrials() {
+    @Test func halfOpenClosesOnTheFirstSuccessfulTrial() {
         var breaker = CircuitBreakerStateMachine(policy: policy())
         for _ in 0..<4 { _ = call(&breaker, failed: true) }
         #expect(breaker.state.name == "open")
-        let later = Duration.seconds(11)
-        #expect(breaker.admit(now: start + later) == .allowed)
+        #expect(breaker.admit(now: start + .seconds(9)) == .rejected(retryAfter: .seconds(1)))
+        // As soon as the open interval has passed, trials go through.
+        let later = start + .seconds(10)
+        #expect(breaker.admit(now: later) == .allowed)
         #expect(breaker.state == .halfOpen)
-        #expect(breaker.admit(now: start + later) == .allowed)
-        #expect(breaker.admit(now: start + later) == .rejected(retryAfter: .zero))  // only 2 trials
-        #expect(breaker.record(failed: false, duration: .zero, now: start + later) == nil)
-        #expect(breaker.record(failed: false, duration: .zero, now: start + later) == .closed)
-        #expect(breaker.admit(now: start + later) == .allowed)
+        #expect(breaker.admit(now: later) == .allowed)
+        #expect(breaker.admit(now: later) == .rejected(retryAfter: .zero))  // only 2 trials at once
+        #expect(breaker.record(failed: false, duration: .zero, now: later) == .closed)
+        #expect(breaker.admit(now: later) == .allowed)
+        // The other trial finishing late changes nothing.
+        #expect(breaker.record(failed: false, duration: .zero, now: later) == nil)
+        #expect(breaker.state == .closed)
     }
 
-    @Test func halfOpenReopensAfterFailedTrials() {
+    @Test func halfOpenReopensOnAFailedTrial() {
         var breaker = CircuitBreakerStateMachine(policy: policy())
         for _ in 0..<4 { _ = call(&breaker, failed: true) }
         let later = start + .seconds(11)
         _ = breaker.admit(now: later)
-        _ = breaker.admit(now: later)
-        _ = breaker.record(failed: true, duration: .zero, now: later)
-        #expect(breaker.record(failed: false, duration: .zero, now: later) == .open(until: later + .seconds(10)))
+        #expect(breaker.record(failed: true, duration: .zero, now: later) == .open(until: later + .seconds(10)))
         #expect(breaker.state.gaugeValue == 2)
+    }
+
+    @Test func halfOpenReopensOnASlowTrial() {
+        var breaker = CircuitBreakerStateMachine(policy: policy())
+        for _ in 0..<4 { _ = call(&breaker, failed: true) }
+        let later = start + .seconds(11)
+        _ = breaker.admit(now: later)
+        #expect(breaker.record(failed: false, duration: .seconds(1), now: later) == .open(until: later + .seconds(10)))
+    }
+
+    @Test func theDefaultPolicyUsesARecoveredDependencyWithinTwoSeconds() {
+        var breaker = CircuitBreakerStateMachine(policy: CircuitBreakerPolicy())
+        for _ in 0..<CircuitBreakerPolicy().minimumCalls { _ = call(&breaker, failed: true) }
+        #expect(breaker.state.name == "open")
+        // The dependency is back at once: the first call after the interval is a trial, its success closes.
+        let trial = start + CircuitBreakerPolicy().openDuration
+        #expect(CircuitBreakerPolicy().openDuration < .seconds(2))
+        #expect(breaker.admit(now: trial) == .allowed)
+        #expect(breaker.record(failed: false, duration: .milliseconds(5), now: trial) == .closed)
     }
 }
 
