@@ -26,7 +26,12 @@ struct FormBody: Sendable {
                 message: "Send the parameters as application/x-www-form-urlencoded (or JSON).")
         }
         let buffer = try await request.body.collect(upTo: context.maxUploadSize)
-        return FormBody(values: parse(String(buffer: buffer)))
+        let values = parse(String(buffer: buffer))
+        if let field = values.first(where: { $0.key.utf8.contains(0) || $0.value.utf8.contains(0) })?.key {
+            let name = field.split(separator: "\0", omittingEmptySubsequences: false).joined(separator: "%00")
+            throw APIError.invalidField(name, "The field '\(name)' contains an encoded NUL character (%00), which cannot be stored; remove it.")
+        }
+        return FormBody(values: values)
     }
 
     /// Parse `a=1&b=two+words&c=%2F`; later duplicates are ignored.

@@ -9,8 +9,9 @@ import NIOCore
 extension Request {
     /// Decode the JSON body as `type`, answering bad input with a 4xx ``APIError``:
     /// 415 `unsupported_media_type` for a non-JSON content type, 413 `payload_too_large`
-    /// past `context.maxUploadSize`, 400 `invalid_json` for an empty or malformed body, and
-    /// 400 `validation_failed` naming the field for a missing, null or mistyped value.
+    /// past `context.maxUploadSize`, 400 `invalid_json` for an empty or malformed body or a
+    /// key given twice in one object, and 400 `validation_failed` naming the field for a
+    /// missing, null or mistyped value or a string holding a NUL character.
     public func decodeJSON<Value: Decodable>(as type: Value.Type, context: FlotillaRequestContext) async throws -> Value {
         guard let value = try await decodeJSON(type, context: context, allowingEmptyBody: false) else {
             throw APIError(.badRequest, code: "invalid_json", message: "The request body is empty; send a JSON object.")
@@ -37,6 +38,7 @@ extension Request {
                 message: "Send the body as JSON with Content-Type: application/json (got \(contentType)).")
         }
         guard buffer.readableBytes > 0 else { return nil }
+        if let finding = JSONBodyInspector.inspect(buffer.readableBytesView) { throw finding.apiError }
         do {
             return try JSONDecoder().decode(Value.self, from: Data(buffer.readableBytesView))
         } catch let error as DecodingError {

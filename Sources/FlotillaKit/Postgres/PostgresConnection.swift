@@ -74,6 +74,10 @@ final class PostgresConnection: PooledConnection, @unchecked Sendable {
 
     /// Run one statement with `$n` parameters (blocking), results in text format.
     func execute(_ sql: String, _ parameters: [PostgresParameter]) throws(PostgresError) -> PostgresQueryResult {
+        // Text parameters go to libpq as C strings: a NUL would end the value early.
+        if let index = parameters.firstIndex(where: { $0.text?.utf8.contains(0) == true }) {
+            throw PostgresError(.nulInParameter, message: "parameter $\(index + 1) contains a NUL character")
+        }
         let types = parameters.map { Oid($0.type) }
         var texts: [UnsafeMutablePointer<CChar>?] = parameters.map { $0.text.map { strdup($0) } ?? nil }
         defer { texts.forEach { free($0) } }

@@ -20,6 +20,9 @@ public struct PostgresError: Error, Sendable, Equatable, CustomStringConvertible
         case queryTimeout
         /// The calling task was cancelled and the query with it.
         case cancelled
+        /// A text parameter holds a NUL character, which PostgreSQL cannot store and libpq
+        /// would cut the text at: refused before sending, never silently truncated.
+        case nulInParameter
     }
 
     public let kind: Kind
@@ -96,6 +99,8 @@ extension PostgresError: APIErrorConvertible {
             return APIError(.serviceUnavailable, code: "database_busy", message: "The database was busy with a conflicting change; retry the request.", headers: [.retryAfter: "1"])
         case (.poolExhausted, _), (.connectionFailed, _), (.connectionLost, _), (.poolClosed, _):
             return APIError(.serviceUnavailable, code: "database_unavailable", message: "The database is unavailable right now; retry shortly.", headers: [.retryAfter: "1"])
+        case (.nulInParameter, _):
+            return APIError(.badRequest, code: "validation_failed", message: "A text value contains a NUL character (\\u0000), which cannot be stored; remove it.")
         case (.queryTimeout, _):
             return APIError(.gatewayTimeout, code: "database_timeout", message: "The database did not answer in time.")
         default:

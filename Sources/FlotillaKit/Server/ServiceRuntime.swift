@@ -40,6 +40,7 @@ public final class ServiceRuntime: Sendable {
         router.add(middleware: HTTPServerMetricsMiddleware(registry: metrics))
         router.add(middleware: AccessLogMiddleware())
         router.add(middleware: ErrorEnvelopeMiddleware())
+        router.add(middleware: EncodedNULMiddleware())
         router.add(middleware: BodyLimitMiddleware(limit: configuration.maxBodyBytes))
         for extra in middleware {
             router.add(middleware: extra)
