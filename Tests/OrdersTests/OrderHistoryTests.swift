@@ -18,7 +18,11 @@ struct OrderHistoryTests {
             let id = try #require(order.json["id"] as? String)
             _ = try await api.send(.post, "/orders", json: OrdersHarness.checkout(customer: "cust_2", [("w1", 2)]), token: bob, key: "b1")
 
-            #expect(try await api.send(.get, "/orders/\(id)", token: bob).status == .forbidden, "bob cannot read alice's order")
+            // Bob cannot read alice's order, and cannot tell it from a missing one.
+            let hidden = try await api.send(.get, "/orders/\(id)", token: bob)
+            #expect(hidden.status == .notFound)
+            #expect(hidden.json["message"] as? String == "No order with id '\(id)'.")
+            #expect(try await api.send(.post, "/orders/\(id)/cancel", token: bob).status == .notFound)
             #expect(try await api.send(.get, "/orders/\(id)", token: manager).status == .ok)
             let bobsList = try await api.send(.get, "/orders", token: bob)
             #expect((bobsList.json["data"] as? [[String: Any]])?.count == 1)

@@ -121,15 +121,14 @@ struct CustomerController: Sendable {
         }.joined(separator: "&")
     }
 
-    /// The customer in the path: 404 when there is none, 403 when it is someone else's and
-    /// the caller is not an admin or manager.
+    /// The customer in the path: 404 when there is none, and the same 404 when it is someone
+    /// else's and the caller is not an admin or manager (a 403 would tell that the id exists).
     func accessibleCustomer(_ context: FlotillaRequestContext) async throws -> Customer {
         let principal = try context.requirePrincipal()
         let id = try Self.id(context)
-        guard let customer = try await customers.find(id) else { throw Self.notFound(id) }
-        guard principal.has(anyOf: Self.editors) || customer.userID == principal.subject else {
-            throw APIError.forbidden("A customer may only see and change their own record.")
-        }
+        guard let customer = try await customers.find(id),
+            principal.has(anyOf: Self.editors) || customer.userID == principal.subject
+        else { throw Self.notFound(id) }
         return customer
     }
 

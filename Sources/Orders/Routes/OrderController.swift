@@ -101,14 +101,14 @@ struct OrderController: Sendable {
         return JSONResponse.make(completed)
     }
 
-    /// The order in the path if the caller placed it or is an editor (403 otherwise).
+    /// The order in the path if the caller placed it or is an editor; someone else's order is
+    /// the same 404 as a missing one (a 403 would tell that the id exists).
     func visibleOrder(_ context: FlotillaRequestContext) async throws -> Order {
         let principal = try context.requirePrincipal()
         let id = context.parameters.get("id") ?? ""
-        guard CheckoutRequest.isID(id), let order = try await orders.find(id) else { throw APIError.notFound("No order with id '\(id.prefix(64))'.") }
-        guard principal.has(anyOf: Self.editors) || order.createdBy == principal.subject else {
-            throw APIError.forbidden("This order belongs to another customer.")
-        }
+        guard CheckoutRequest.isID(id), let order = try await orders.find(id),
+            principal.has(anyOf: Self.editors) || order.createdBy == principal.subject
+        else { throw APIError.notFound("No order with id '\(id.prefix(64))'.") }
         return order
     }
 
