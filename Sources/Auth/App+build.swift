@@ -11,18 +11,18 @@ func buildApplication(_ configuration: AuthConfiguration) async throws -> Flotil
     runtime.logger.info("signing keys loaded", metadata: ["active_kid": "\(ring.active.kid)", "kids": "\(ring.keys.map(\.kid).sorted())"])
 
     let users = UserRepository(pool: pool)
-    let sessions = SessionRepository(pool: pool, refreshLifetime: configuration.refreshTokenLifetime)
     let apiKeys = APIKeyRepository(pool: pool)
     let clients = ServiceClientRepository(pool: pool)
     let hasher = PasswordHasher(parameters: configuration.passwordHashing, maxConcurrent: configuration.maxConcurrentHashes)
     let policy = PasswordPolicy(commonPasswords: CommonPasswords())
     let audit = AuditLog(logger: runtime.logger, metrics: runtime.metrics)
     let denylist = TokenDenylist(client: redis)
+    let verification = TokenVerificationPolicy(issuer: configuration.issuer, audience: configuration.audience)
+    let sessions = SessionRepository(
+        pool: pool, refreshLifetime: configuration.refreshTokenLifetime, denylist: denylist,
+        accessTokenValidity: configuration.accessTokenLifetime + verification.leeway)
     let issuer = TokenIssuer(ring: ring, issuer: configuration.issuer, audience: configuration.audience, lifetime: configuration.accessTokenLifetime)
-    let verifier = TokenVerifier(
-        keys: await StaticKeySource(ring.jwks),
-        policy: TokenVerificationPolicy(issuer: configuration.issuer, audience: configuration.audience),
-        denylist: denylist)
+    let verifier = TokenVerifier(keys: await StaticKeySource(ring.jwks), policy: verification, denylist: denylist)
 
     let account = AccountController(users: users, hasher: hasher, policy: policy, audit: audit, bootstrapAdminEmail: configuration.bootstrapAdminEmail)
     let login = LoginController(

@@ -34,11 +34,11 @@ public struct TestTokenIssuer: Sendable {
     /// A signed access token for `subject`.
     public func token(
         subject: String, roles: [Role] = [.member], scopes: [String] = [], kind: AccessTokenClaims.Kind = .user,
-        issuedAt: Date = Date(), lifetime: Duration = .seconds(900)
+        sessionID: String? = nil, issuedAt: Date = Date(), lifetime: Duration = .seconds(900)
     ) async throws -> String {
         let claims = AccessTokenClaims(
             issuer: issuer, audience: audience, subject: subject, kind: kind, roles: roles.map(\.rawValue),
-            scope: scopes.isEmpty ? nil : scopes.joined(separator: " "), tokenID: UUID().uuidString,
+            scope: scopes.isEmpty ? nil : scopes.joined(separator: " "), sessionID: sessionID, tokenID: UUID().uuidString,
             issuedAt: issuedAt, lifetime: lifetime)
         return try await keys.sign(claims, kid: JWKIdentifier(string: kid))
     }

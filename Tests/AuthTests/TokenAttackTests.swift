@@ -135,6 +135,29 @@ struct TokenAttackTests {
         }
     }
 
+    @Test func aRevokedSessionRejectsEveryTokenIssuedToIt() async throws {
+        let redis = try TestRedis.makeClient()
+        defer { Task { await redis.close() } }
+        let denylist = TokenDenylist(client: redis, prefix: TestRedis.uniqueKey("deny") + ":")
+        let session = UUID(), otherSession = UUID()
+        let first = try await issuer(Self.ecKey).issue(subject: "u1", kind: .user, roles: [], sessionID: session)
+        let second = try await issuer(Self.ecKey).issue(subject: "u1", kind: .user, roles: [], sessionID: session)
+        let elsewhere = try await issuer(Self.ecKey).issue(subject: "u1", kind: .user, roles: [], sessionID: otherSession)
+        let app = await app(denylist: denylist)
+        try await app.application.test(.router) { client async throws in
+            // Verified (and cached) before the revocation...
+            #expect(try await call(client, first.token).status == .ok)
+            try await denylist.deny(sessionID: session.lowercasedString, for: .seconds(930))
+            // ...and refused on the next use after it, as is every token of that session.
+            for token in [first.token, second.token] {
+                let revoked = try await call(client, token)
+                #expect(revoked.status == .unauthorized)
+                #expect(revoked.body.contains("revoked"))
+            }
+            #expect(try await call(client, elsewhere.token).status == .ok)
+        }
+    }
+
     @Test func denylistedTokensAreRejectedAndAnUnreachableDenylistFailsClosed() async throws {
         let redis = try TestRedis.makeClient()
         let denylist = TokenDenylist(client: redis, prefix: TestRedis.uniqueKey("deny") + ":")

@@ -44,6 +44,25 @@ struct AccessPolicyTests {
         }
     }
 
+    @Test func aRevokedSessionsTokensAreRejectedAtTheGateway() async throws {
+        try await GatewayHarness.run { client, upstream, issuer in
+            let session = UUID().uuidString.lowercased()
+            let token = try await issuer.token(subject: "u", sessionID: session)
+            let other = try await issuer.token(subject: "u", sessionID: UUID().uuidString.lowercased())
+            #expect(try await client.send(.get, "/api/v1/items/1", headers: [.authorization: "Bearer \(token)"]).status == .ok)
+            let redis = try TestRedis.makeClient()
+            try await TokenDenylist(client: redis).deny(sessionID: session, for: .seconds(60))
+            await redis.close()
+            // A lease granted before the revocation lives at most its second (GATEWAY_RATE_LIMIT_LEASE_MS).
+            try await waitUntil("the revoked session's token is refused") {
+                try await client.send(.get, "/api/v1/items/1", headers: [.authorization: "Bearer \(token)"]).status == .unauthorized
+            }
+            let reply = try await client.send(.get, "/api/v1/items/1", headers: [.authorization: "Bearer \(token)"])
+            #expect(reply.body.contains("revoked"))
+            #expect(try await client.send(.get, "/api/v1/items/1", headers: [.authorization: "Bearer \(other)"]).status == .ok)
+        }
+    }
+
     @Test func publicAndOptionalRoutes() async throws {
         try await GatewayHarness.run { client, upstream, issuer in
             #expect(try await client.send(.get, "/api/v1/open").status == .ok)

@@ -6,9 +6,17 @@ import Foundation
 #endif
 
 /// Sessions (refresh-token families) and their refresh tokens.
+///
+/// Revoking a session (logout, reuse of a refresh token, a password change or reset, the user
+/// ending it) also denylists its `sid` once the revocation is committed, so the access tokens
+/// already issued to it stop working at every verifier on their next use, not at expiry.
 struct SessionRepository: Sendable {
     let pool: PostgresPool
     let refreshLifetime: Duration
+    let denylist: TokenDenylist
+    /// How long an access token issued before a revocation can still verify (lifetime plus
+    /// the verifiers' clock leeway): how long a session's denylist entry is kept.
+    let accessTokenValidity: Duration
 
     /// What presenting a refresh token led to.
     enum Rotation: Sendable {
@@ -38,6 +46,12 @@ struct SessionRepository: Sendable {
 
     /// Exchange a refresh token for its successor, detecting reuse (OAuth 2.0 Security BCP §4.14).
     func rotate(_ presented: String) async throws -> Rotation {
+        let rotation = try await rotateInTransaction(presented)
+        if case .reused(let sessionID, _) = rotation { try await denyAccessTokens(of: [sessionID]) }
+        return rotation
+    }
+
+    private func rotateInTransaction(_ presented: String) async throws -> Rotation {
         try await pool.withTransaction { session in
             let rows = try await session.query(
                 """
@@ -79,19 +93,33 @@ struct SessionRepository: Sendable {
         let result = try await pool.query(
             "UPDATE sessions SET revoked_at = now(), revoked_reason = $3 WHERE id = $1 AND user_id = $2 AND revoked_at IS NULL RETURNING id",
             [sessionID, userID, reason])
-        return !result.rows.isEmpty
+        guard !result.rows.isEmpty else { return false }
+        try await denyAccessTokens(of: [sessionID])
+        return true
     }
 
     /// Revoke all of `userID`'s sessions but `keeping`; returns how many.
     @discardableResult
     func revokeAll(userID: UUID, keeping: UUID? = nil, reason: String) async throws -> Int {
-        try await pool.query(
+        let revoked = try await pool.query(
             """
             UPDATE sessions SET revoked_at = now(), revoked_reason = $3
             WHERE user_id = $1 AND revoked_at IS NULL AND ($2::uuid IS NULL OR id <> $2) RETURNING id
             """,
             [userID, keeping, reason]
-        ).rows.count
+        ).rows.map { try $0.decode("id", as: UUID.self) }
+        try await denyAccessTokens(of: revoked)
+        return revoked.count
+    }
+
+    /// Denylist the sessions' `sid`s, concurrently (the Redis client sends them in one batch).
+    private func denyAccessTokens(of sessionIDs: [UUID]) async throws {
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for sessionID in sessionIDs {
+                group.addTask { try await denylist.deny(sessionID: sessionID.lowercasedString, for: accessTokenValidity) }
+            }
+            try await group.waitForAll()
+        }
     }
 
     /// `userID`'s active sessions, most recently used first.

@@ -42,7 +42,7 @@ public struct TokenVerifier: Sendable {
         if let denylist {
             let revoked: Bool
             do {
-                revoked = try await denylist.contains(tokenID: claims.tokenID.value)
+                revoked = try await denylist.contains(tokenID: claims.tokenID.value, sessionID: claims.sessionID)
             } catch {
                 throw .denylistUnavailable
             }

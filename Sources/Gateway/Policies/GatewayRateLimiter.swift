@@ -14,10 +14,12 @@ import Synchronization
 /// denylist themselves.
 final class GatewayRateLimiter: Sendable {
     static let script = RedisScript("""
-        local window, nonce, denyKey, maxLease = tonumber(ARGV[1]), ARGV[2], ARGV[3], tonumber(ARGV[4])
+        local window, nonce, maxLease = tonumber(ARGV[1]), ARGV[2], tonumber(ARGV[4])
         local t = redis.call('TIME')
         local now = t[1] * 1000 + math.floor(t[2] / 1000)
-        if denyKey ~= '' and redis.call('EXISTS', denyKey) == 1 then return {-1} end
+        local denyKeys = {}
+        for key in string.gmatch(ARGV[3], '%S+') do denyKeys[#denyKeys + 1] = key end
+        if #denyKeys > 0 and redis.call('EXISTS', unpack(denyKeys)) > 0 then return {-1} end
         local allowed, counts, available = 1, {}, nil
         for i = 1, #KEYS do
           redis.call('ZREMRANGEBYSCORE', KEYS[i], '-inf', now - window)
@@ -108,10 +110,11 @@ final class GatewayRateLimiter: Sendable {
             keys.append("\(prefix)\(policy):sub:\(principal.kind.rawValue):\(principal.subject)")
             limits.append(perPrincipal)
         }
-        let denyKey = principal.map { denylist.key(for: $0.tokenID) } ?? ""
+        // The token's and its session's denylist keys, space-separated (neither holds a space).
+        let denyKeys = principal.map { denylist.keys(tokenID: $0.tokenID, sessionID: $0.sessionID).joined(separator: " ") } ?? ""
         let reply: [RedisValue]
         do {
-            let arguments: [any RedisArgument] = [60_000, String(UInt64.random(in: 0...UInt64.max), radix: 36), denyKey, maxLease] + limits
+            let arguments: [any RedisArgument] = [60_000, String(UInt64.random(in: 0...UInt64.max), radix: 36), denyKeys, maxLease] + limits
             guard let values = try await client.run(Self.script, keys: keys, arguments: arguments).array else {
                 throw RedisError(.unexpectedReply, "admission script returned no array")
             }
