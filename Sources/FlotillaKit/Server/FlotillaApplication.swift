@@ -1,5 +1,6 @@
 public import HTTPTypes
 public import Hummingbird
+public import HummingbirdCore
 public import NIOCore
 public import Logging
 public import ServiceLifecycle
@@ -27,6 +28,8 @@ public struct FlotillaApplication: ApplicationProtocol {
 
     public var responder: Responder { application.responder }
     public var configuration: ApplicationConfiguration { application.configuration }
+    /// The kit's HTTP/1.1 channel (parser refusals in the envelope, draining connections).
+    public var server: HTTPServerBuilder { application.server }
     public var logger: Logger { application.logger }
     public var services: [any Service] { application.services }
     public var processesRunBeforeServerStart: [@Sendable () async throws -> Void] { application.processesRunBeforeServerStart }

@@ -65,6 +65,7 @@ public final class ServiceRuntime: Sendable {
         router.addMethodNotAllowedResponders()
         var application = Application(
             router: router,
+            server: FlotillaHTTPChannel.builder(lifecycle: lifecycle),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: configuration.identity.name),
             services: services,
             onServerRunning: onServerRunning,
