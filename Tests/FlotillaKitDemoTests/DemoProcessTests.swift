@@ -89,21 +89,23 @@ struct DemoProcessTests {
 
         // A request that is still being served when the listener closes.
         let inFlight = Task { try await HTTPTestClient.send("GET", service.baseURL + "/echo/slow?delay_ms=5000") }
-        try await Task.sleep(for: .milliseconds(300))
+        try await waitUntil("the slow request is being served") {
+            try await HTTPTestClient.send("GET", service.baseURL + "/metrics").body.contains("http_server_requests_in_flight 2")
+        }
         service.send(SIGTERM)
-        try await Task.sleep(for: .milliseconds(200))
 
-        // Draining: not ready, but still serving new requests.
+        // Draining: not ready, but still serving new requests (each told to close its connection).
+        try await waitUntil("the service is draining") { try await HTTPTestClient.send("GET", service.baseURL + "/ready").status == 503 }
         let ready = try await HTTPTestClient.send("GET", service.baseURL + "/ready")
-        #expect(ready.status == 503)
         #expect(ready.body.contains("[-]shutdown failed: draining"))
         let live = try await HTTPTestClient.send("GET", service.baseURL + "/echo/during-drain")
         #expect(live.status == 200)
+        #expect(live.header("Connection")?.lowercased() == "close")
 
         // After the drain delay the listener is closed: new connections are refused.
-        try await Task.sleep(for: .milliseconds(3300))
-        #expect(throws: HealthcheckProbe.Failure.self) {
-            try HealthcheckProbe(url: service.baseURL + "/live", timeoutSeconds: 1).run()
+        try await waitUntil("the listener is closed") {
+            let probe = try HealthcheckProbe(url: service.baseURL + "/live", timeoutSeconds: 1)
+            return (try? await BlockingWork.run { try probe.run() }) == nil
         }
 
         // The in-flight request still completes, and the process exits cleanly.

@@ -4,6 +4,8 @@ import Synchronization
 /// Kubernetes takes the pod out of its Service endpoints before the listener closes.
 public final class LifecycleState: Sendable {
     private let draining = Atomic<Bool>(false)
+    /// The server's open connections, told to close once idle when draining begins.
+    public let connections = OpenConnections()
 
     public init() {}
 
@@ -12,8 +14,10 @@ public final class LifecycleState: Sendable {
         draining.load(ordering: .acquiring)
     }
 
-    /// Start draining; idempotent.
+    /// Start draining: from now on responses carry `Connection: close`, and idle keep-alive
+    /// connections are closed cleanly while the listener still accepts reconnects; idempotent.
     public func beginDraining() {
         draining.store(true, ordering: .releasing)
+        connections.quiesceAll()
     }
 }
