@@ -34,11 +34,15 @@ func buildApplication(_ configuration: GatewayConfiguration, httpClient: Flotill
         leases: AdmissionLeases(lifetime: configuration.rateLimitLeaseLifetime))
     runtime.healthChecks.register(RateLimiterHealthCheck(limiter: rateLimiter))
 
-    let router = runtime.makeRouter(middleware: [
-        SecurityHeadersMiddleware(hstsMaxAge: configuration.hstsMaxAge),
-        CORSMiddleware(policy: configuration.cors),
-        RequestLimitsMiddleware(maxURLBytes: configuration.maxURLBytes, maxHeaderBytes: configuration.maxHeaderBytes),
-    ])
+    let routes = configuration.routes
+    let router = runtime.makeRouter(
+        middleware: [
+            SecurityHeadersMiddleware(hstsMaxAge: configuration.hstsMaxAge),
+            CORSMiddleware(policy: configuration.cors),
+            RequestLimitsMiddleware(maxURLBytes: configuration.maxURLBytes, maxHeaderBytes: configuration.maxHeaderBytes),
+        ],
+        // Proxied requests are labelled by their route-table prefix, as gateway_requests_total is.
+        unmatchedRouteLabel: { request in GatewayRoute.first(in: routes, matching: request.uri.path)?.prefix })
     DocsController(routes: configuration.routes, upstreams: upstreams, version: GatewayApp.identity.version, logger: runtime.logger)
         .addRoutes(to: router)
     let proxy = GatewayProxy(

@@ -17,6 +17,11 @@ struct GatewayOpsTests {
             #expect(metrics.body.contains(#"gateway_requests_total{route="/api/v1/open",upstream="echo",status="200"} 1"#))
             #expect(metrics.body.contains(#"gateway_requests_total{route="/api/v1/items",upstream="echo",status="401"} 1"#))
             #expect(metrics.body.contains(#"http_client_requests_total{upstream="echo""#))
+            // The kit's RED metrics label proxied requests by their route-table prefix too.
+            #expect(metrics.body.contains(#"http_server_requests_total{method="GET",route="/api/v1/open",status="200"} 1"#))
+            #expect(metrics.body.contains(#"http_server_requests_total{method="GET",route="/api/v1/items",status="401"} 1"#))
+            _ = try await client.send(.get, "/nowhere")
+            #expect(try await client.send(.get, "/metrics").body.contains(#"http_server_requests_total{method="GET",route="unmatched",status="404"} 1"#))
             let lint = try await Promtool.checkMetrics(metrics.body)
             #expect(lint.status == 0 && lint.findings.isEmpty, "promtool: \(lint.findings)")
         }

@@ -18,8 +18,11 @@ public struct HTTPServerMetricsMiddleware: RouterMiddleware {
     private let inFlight: Gauge
     private let requests: MetricFamily<Counter>
     private let durations: MetricFamily<DurationHistogram>
+    private let unmatchedRouteLabel: UnmatchedRouteLabel?
 
-    public init(registry: MetricsRegistry) {
+    /// - Parameter unmatchedRouteLabel: names the route of requests no router route matched.
+    public init(registry: MetricsRegistry, unmatchedRouteLabel: UnmatchedRouteLabel? = nil) {
+        self.unmatchedRouteLabel = unmatchedRouteLabel
         self.inFlight = registry.prometheus.makeGauge(descriptor: .named("http_server_requests_in_flight", help: "HTTP requests currently being served."))
         let labels = ["method", "route", "status"]
         requests = MetricFamily(
@@ -51,7 +54,7 @@ public struct HTTPServerMetricsMiddleware: RouterMiddleware {
     }
 
     private func record(_ request: Request, _ context: Context, status: HTTPResponse.Status, elapsed: Duration) {
-        let method = request.method.rawValue, route = context.routeTemplate, code = String(status.code)
+        let method = request.method.rawValue, route = context.routeTemplate(of: request, unmatched: unmatchedRouteLabel), code = String(status.code)
         requests(method, route, code).increment()
         durations(method, route, code).record(elapsed)
     }

@@ -9,7 +9,12 @@ public struct AccessLogMiddleware: RouterMiddleware {
     /// Paths logged at debug level.
     public static let quietPaths: Set<String> = ["/live", "/ready", "/health", "/metrics"]
 
-    public init() {}
+    private let unmatchedRouteLabel: UnmatchedRouteLabel?
+
+    /// - Parameter unmatchedRouteLabel: names the route of requests no router route matched.
+    public init(unmatchedRouteLabel: UnmatchedRouteLabel? = nil) {
+        self.unmatchedRouteLabel = unmatchedRouteLabel
+    }
 
     public func handle(
         _ request: Request,
@@ -25,7 +30,7 @@ public struct AccessLogMiddleware: RouterMiddleware {
             "request completed",
             metadata: [
                 "http.method": .string(request.method.rawValue),
-                "http.route": .string(context.routeTemplate),
+                "http.route": .string(context.routeTemplate(of: request, unmatched: unmatchedRouteLabel)),
                 "http.path": .string(request.uri.path),
                 "client.ip": .string(context.clientIP ?? "-"),
                 "http.status": .stringConvertible(response.status.code),

@@ -39,4 +39,16 @@ public struct FlotillaRequestContext: RequestContext {
         guard let path = endpointPath, path != "NotFound" else { return "unmatched" }
         return path
     }
+
+    /// The route template that matched; for a request no route matched, what `label` names
+    /// it (e.g. the gateway's route-table prefix), else `unmatched`.
+    public func routeTemplate(of request: Request, unmatched label: UnmatchedRouteLabel?) -> String {
+        guard let path = endpointPath, path != "NotFound" else { return label?(request) ?? "unmatched" }
+        return path
+    }
 }
+
+/// Names the route of a request that no router route matched, for the `route` label of the
+/// HTTP metrics and the access log's `http.route` — e.g. the gateway's route-table prefix of
+/// a proxied request. `nil` leaves it `unmatched`.
+public typealias UnmatchedRouteLabel = @Sendable (Request) -> String?

@@ -32,13 +32,17 @@ public final class ServiceRuntime: Sendable {
     /// A router with the kit's middleware (correlation, client address, metrics, access log,
     /// error envelope, body limit), then `middleware` (e.g. the gateway's security headers,
     /// which must cover the ops endpoints too), and the ops endpoints. Add the service's
-    /// routes to it.
-    public func makeRouter(middleware: [any MiddlewareProtocol<Request, Response, FlotillaRequestContext>] = []) -> Router<FlotillaRequestContext> {
+    /// routes to it. `unmatchedRouteLabel` names, in metrics and access logs, the route of
+    /// requests no router route matches (the gateway's proxied prefixes).
+    public func makeRouter(
+        middleware: [any MiddlewareProtocol<Request, Response, FlotillaRequestContext>] = [],
+        unmatchedRouteLabel: UnmatchedRouteLabel? = nil
+    ) -> Router<FlotillaRequestContext> {
         let router = Router(context: FlotillaRequestContext.self, options: .autoGenerateHeadEndpoints)
         router.add(middleware: CorrelationMiddleware())
         router.add(middleware: ClientAddressMiddleware(trustedProxies: configuration.trustedProxies))
-        router.add(middleware: HTTPServerMetricsMiddleware(registry: metrics))
-        router.add(middleware: AccessLogMiddleware())
+        router.add(middleware: HTTPServerMetricsMiddleware(registry: metrics, unmatchedRouteLabel: unmatchedRouteLabel))
+        router.add(middleware: AccessLogMiddleware(unmatchedRouteLabel: unmatchedRouteLabel))
         router.add(middleware: ErrorEnvelopeMiddleware())
         router.add(middleware: EncodedNULMiddleware())
         router.add(middleware: BodyLimitMiddleware(limit: configuration.maxBodyBytes))

@@ -21,8 +21,7 @@ struct GatewayProxy: RouterMiddleware {
     let metrics: GatewayMetrics
 
     func route(for path: String) -> GatewayRoute? {
-        let path = Substring(path)
-        return routes.first { $0.matches(path) }
+        GatewayRoute.first(in: routes, matching: path)
     }
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {

@@ -16,6 +16,12 @@ struct GatewayRoute: Sendable {
     let timeout: Duration
     let retry: Bool
 
+    /// The first of `routes` (in table order) whose prefix `path` is under.
+    static func first(in routes: [GatewayRoute], matching path: String) -> GatewayRoute? {
+        let path = Substring(path)
+        return routes.first { $0.matches(path) }
+    }
+
     /// Whether `path` is under this route's prefix (at a segment boundary).
     func matches(_ path: Substring) -> Bool {
         guard path.hasPrefix(prefix) else { return false }
