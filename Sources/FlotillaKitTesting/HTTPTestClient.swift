@@ -17,7 +17,11 @@ public enum HTTPTestClient {
         }
     }
 
-    /// Send one request and read the whole response.
+    /// Send one request over a connection of its own and read the whole response.
+    ///
+    /// Each request says `Connection: close` (unless `headers` name `Connection`): a pooled
+    /// keep-alive connection could be closed by a draining service just as it is reused,
+    /// which tests of shutdown would see as a failure of the service rather than of the pool.
     public static func send(
         _ method: String = "GET",
         _ url: String,
@@ -29,6 +33,7 @@ public enum HTTPTestClient {
         var request = HTTPClientRequest(url: url)
         request.method = HTTPMethod(rawValue: method)
         for (name, value) in headers { request.headers.add(name: name, value: value) }
+        if !request.headers.contains(name: "Connection") { request.headers.add(name: "Connection", value: "close") }
         if let body { request.body = .bytes(ByteBuffer(string: body)) }
         if let streamedBody {
             // Sent chunked: the length is not declared up front.

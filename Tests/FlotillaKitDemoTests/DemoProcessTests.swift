@@ -98,7 +98,7 @@ struct DemoProcessTests {
         try await waitUntil("the service is draining") { try await HTTPTestClient.send("GET", service.baseURL + "/ready").status == 503 }
         let ready = try await HTTPTestClient.send("GET", service.baseURL + "/ready")
         #expect(ready.body.contains("[-]shutdown failed: draining"))
-        let live = try await HTTPTestClient.send("GET", service.baseURL + "/echo/during-drain")
+        let live = try await HTTPTestClient.send("GET", service.baseURL + "/echo/during-drain", headers: [("Connection", "keep-alive")])
         #expect(live.status == 200)
         #expect(live.header("Connection")?.lowercased() == "close")
 

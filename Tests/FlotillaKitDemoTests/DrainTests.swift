@@ -58,7 +58,7 @@ struct DrainTests {
         let failed = callers.flatMap { $0.outcomes.withLock { $0.failed } }
         #expect(failed.isEmpty, "failed requests: \(failed)")
         #expect(callers.allSatisfy { $0.outcomes.withLock { $0.closing } >= 20 }, "responses while draining say Connection: close")
-        let during = try await HTTPTestClient.send("GET", service.baseURL + "/echo/late")
+        let during = try await HTTPTestClient.send("GET", service.baseURL + "/echo/late", headers: [("Connection", "keep-alive")])
         #expect(during.status == 200)
         #expect(during.header("Connection")?.lowercased() == "close")
         for caller in callers { await caller.client.shutdown() }
