@@ -68,15 +68,21 @@ struct GatewayProxy: RouterMiddleware {
             ? cache.key(method: "GET", path: path, query: request.uri.query, principal: principal) : nil
         var upstreamResponse: HTTPClientResponse?
         var cacheStatus: String?
+        var entryKey: String?
         if let cacheKey {
-            upstreamResponse = await cache.lookup(cacheKey)
+            let found = await cache.lookup(cacheKey, route: route)
+            (upstreamResponse, entryKey) = (found.response, found.entryKey)
             cacheStatus = upstreamResponse == nil ? "MISS" : "HIT"
         }
         if upstreamResponse == nil {
             upstreamResponse = try await call(request, route: route, target: target, context: context)
-            if let cacheKey, let fresh = upstreamResponse { await cache.store(fresh, key: cacheKey, ttl: route.cacheTTL) }
+            if let entryKey, let fresh = upstreamResponse { await cache.store(fresh, key: entryKey, ttl: route.cacheTTL) }
         }
         guard let upstreamResponse else { throw APIError.internalError }
+        // A write through the gateway (whatever its answer) makes what it cached for the route stale.
+        if route.cacheTTL > .zero, ![.get, .head, .options].contains(request.method) {
+            await cache.invalidate(route)
+        }
 
         var headers = ForwardedHeaders.clientResponseHeaders(upstreamResponse.headers)
         if let cacheStatus { headers[.xCache] = cacheStatus }

@@ -7,7 +7,8 @@ import NIOCore
 import Synchronization
 
 /// A kit-based upstream that records every request it gets and answers by path:
-/// `/slow/{ms}` waits, `/status/{code}` answers that status, `/no-store` and `/private`
+/// `/slow/{ms}` waits, `/status/{code}` answers that status, `/cache-control/{value}` and
+/// `/vary/{value}` send those headers, `/no-store` and `/private`
 /// set those `Cache-Control`s, `/framed` sends its own `X-Frame-Options` and a versioned
 /// `Server`, `/openapi.json` serves a small document; anything else
 /// echoes the request as JSON with `X-Upstream: echo`.
@@ -61,6 +62,10 @@ final class RecordingUpstream: Sendable {
                 headers[.cacheControl] = "no-store"
             } else if path == "/private" {
                 headers[.cacheControl] = "private, max-age=60"
+            } else if path.hasPrefix("/cache-control/"), let value = path.dropFirst(15).removingPercentEncoding {
+                headers[.cacheControl] = value
+            } else if path.hasPrefix("/vary/"), let value = path.dropFirst(6).removingPercentEncoding {
+                headers[.vary] = value
             } else if path == "/framed" {
                 headers[HTTPField.Name("X-Frame-Options")!] = "SAMEORIGIN"
                 headers[.server] = "echo/9.9.9"
