@@ -91,10 +91,23 @@ struct ChronosQuickTests {
         #expect(detail["total_spent"] as? String == "12000.00", "10250.00 + 1750.00 from the demo orders")
         #expect((detail["warnings"] as? [Any])?.isEmpty == true)
 
-        // Without a token the purchase never reaches the catalog.
+        // The write through the gateway dropped its cached copy, under either alias.
+        for path in ["/api/v1/products/prod_001", "/products/prod_001"] {
+            let fresh = try await HTTPTestClient.send("GET", base + path, headers: bearer)
+            #expect(try json(fresh)["stock"] as? Int == stockBefore - 1, "\(path) shows the new stock")
+        }
+
+        // Without a token the purchase never reaches the catalog, and the seed's unversioned
+        // routes answer 401 as the seed's gateway does (the versioned catalog stays open for reads).
         let anonymous = try await HTTPTestClient.send("PATCH", base + "/products/prod_001/inventory", headers: jsonHeader, body: #"{"quantity": 1}"#)
         #expect(anonymous.status == 401)
-        let after = try await HTTPTestClient.send("GET", base + "/products/prod_001")
+        for path in ["/products", "/products/prod_001", "/customers/cust_001"] {
+            let refused = try await HTTPTestClient.send("GET", base + path)
+            #expect(refused.status == 401, "\(path) needs a token")
+            #expect(refused.body.contains(#""request_id""#))
+        }
+        let after = try await HTTPTestClient.send("GET", base + "/api/v1/products/prod_001")
+        #expect(after.status == 200)
         #expect(try json(after)["stock"] as? Int == stockBefore - 1)
     }
 }

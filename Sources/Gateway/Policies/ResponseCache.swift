@@ -88,8 +88,10 @@ struct ResponseCache: Sendable {
         }
     }
 
+    /// One generation per upstream path space, so aliases of it (`/products` and
+    /// `/api/v1/products`, both the catalog's `/products`) are invalidated together.
     private func generationKey(_ route: GatewayRoute) -> String {
-        prefix + "generation:" + route.prefix
+        prefix + "generation:" + route.upstream + ":" + route.rewrite
     }
 
     /// How long `response` may be cached on a route whose TTL is `routeTTL`: `nil` when
