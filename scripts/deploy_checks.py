@@ -54,7 +54,7 @@ EVERYTHING = {
     "redisServer": {"enabled": True},
     "auth": {"generateSigningKey": True, "signingKeysSecret": ""},
     "metrics": {"serviceMonitor": {"enabled": True}, "prometheusRule": {"enabled": True}},
-    "services": {"orders": {"clientSecret": "orders-secret"}},
+    "services": {"orders": {"clientSecret": "orders-restock-secret-of-32-characters"}},
 }
 
 failures = []
@@ -114,6 +114,7 @@ def check_chart():
         "a wrong type": merge(REQUIRED, {"defaults": {"drainSeconds": "five"}}),
         "an unknown route table": merge(REQUIRED, {"services": {"gateway": {"routes": "nope"}}}),
         "a call to an unknown service": merge(REQUIRED, {"services": {"orders": {"calls": ["billing"]}}}),
+        "a restock client secret auth would refuse": merge(REQUIRED, {"services": {"orders": {"clientSecret": "short"}}}),
         "no database URL": {"redis": REQUIRED["redis"], "auth": REQUIRED["auth"]},
         "no signing keys": {"database": REQUIRED["database"], "redis": REQUIRED["redis"]},
     }
@@ -160,7 +161,23 @@ def check_wiring(rendered):
             probes = (container["startupProbe"]["httpGet"]["path"], container["livenessProbe"]["httpGet"]["path"], container["readinessProbe"]["httpGet"]["path"])
             if probes != ("/live", "/live", "/ready") or "preStop" not in container.get("lifecycle", {}):
                 fail(f"{name}: {service} probes {probes} or preStop missing")
+    check_restock_client(rendered["everything"])
     print("ok   wiring: upstream URLs, NetworkPolicies, hardening and probes agree")
+
+
+def check_restock_client(documents):
+    """orders' restock secret reaches orders and is declared to auth, from one Secret value."""
+    secret = next(d for d in documents if d["kind"] == "Secret" and "orders-client-secret" in d.get("stringData", {}))
+    env = {d["metadata"]["labels"]["app.kubernetes.io/name"]: {e["name"]: e for e in d["spec"]["template"]["spec"]["containers"][0]["env"]}
+           for d in documents if d["kind"] == "Deployment" and d["metadata"]["labels"].get("app.kubernetes.io/component") == "service"}
+    keys = {("orders", "ORDERS_CLIENT_SECRET"): "orders-client-secret", ("auth", "AUTH_SERVICE_CLIENTS"): "auth-service-clients"}
+    for (service, variable), key in keys.items():
+        reference = env.get(service, {}).get(variable, {}).get("valueFrom", {}).get("secretKeyRef", {})
+        if reference.get("key") != key or reference.get("name") != secret["metadata"]["name"]:
+            fail(f"everything: {service} does not read {variable} from the Secret's {key}")
+    declared = json.loads(secret["stringData"]["auth-service-clients"])
+    if declared.get("orders", {}).get("secret") != secret["stringData"]["orders-client-secret"] or declared["orders"].get("scopes") != ["catalog:inventory"]:
+        fail("everything: auth's declared orders client does not match ORDERS_CLIENT_SECRET")
 
 
 def validate_schemas(documents, label):

@@ -13,6 +13,12 @@ func buildApplication(_ configuration: AuthConfiguration) async throws -> Flotil
     let users = UserRepository(pool: pool)
     let apiKeys = APIKeyRepository(pool: pool)
     let clients = ServiceClientRepository(pool: pool)
+    let declaredClients = configuration.serviceClients
+    // Registered after the migrations (which makePostgresPool scheduled first).
+    runtime.beforeServerStarts {
+        for client in declaredClients { try await clients.declare(client) }
+        if !declaredClients.isEmpty { runtime.logger.info("service clients declared", metadata: ["clients": "\(declaredClients.map(\.clientID))"]) }
+    }
     let hasher = PasswordHasher(parameters: configuration.passwordHashing, maxConcurrent: configuration.maxConcurrentHashes)
     let policy = PasswordPolicy(commonPasswords: CommonPasswords())
     let audit = AuditLog(logger: runtime.logger, metrics: runtime.metrics)

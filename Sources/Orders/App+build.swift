@@ -17,11 +17,15 @@ func buildApplication(_ configuration: OrdersConfiguration, httpClient: Flotilla
         serviceToken: ServiceTokenProvider(upstream: auth, clientID: configuration.clientID, clientSecret: configuration.clientSecret, scope: "catalog:inventory"))
 
     if configuration.clientSecret.isEmpty {
-        runtime.logger.warning("ORDERS_CLIENT_SECRET is not set: stock cannot be put back after a failed checkout or a cancellation")
+        runtime.logger.warning("ORDERS_CLIENT_SECRET is not set: restocks after a failed checkout or a cancellation wait in the queue")
     }
+    let restocks = RestockQueue(pool: pool)
+    runtime.healthChecks.register(RestockQueueHealthCheck(queue: restocks, hasCredentials: !configuration.clientSecret.isEmpty))
+    let retrier = RestockRetrier(queue: restocks, upstreams: upstreams, interval: configuration.restockRetryInterval, logger: runtime.logger)
     let router = runtime.makeRouter()
     router.addOpenAPIDocument(EmbeddedOpenAPI.json)
     let authenticated = router.group().add(middleware: AuthenticationMiddleware(verifier: verifier))
-    OrderController(orders: OrderRepository(pool: pool), saga: CheckoutSaga(upstreams: upstreams, logger: runtime.logger)).addRoutes(to: authenticated)
-    return runtime.makeApplication(router: router, services: httpClient == nil ? [pool, redis, client] : [pool, redis])
+    OrderController(orders: OrderRepository(pool: pool), saga: CheckoutSaga(upstreams: upstreams, restocks: restocks, logger: runtime.logger))
+        .addRoutes(to: authenticated)
+    return runtime.makeApplication(router: router, services: httpClient == nil ? [pool, redis, client, retrier] : [pool, redis, retrier])
 }

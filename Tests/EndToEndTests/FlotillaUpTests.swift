@@ -38,6 +38,20 @@ struct FlotillaUpTests {
         let detail = try json(customer)
         #expect(customer.status == 200 && detail["vip_tier"] as? String != nil, "\(customer.body)")
 
+        // A cancellation puts the stock back: orders' restock client is wired at both ends, as
+        // the chart wires it (the catalog is read directly: the gateway caches its reads).
+        func stock() async throws -> Int? { try json(try await HTTPTestClient.send("GET", fleet.url(of: "catalog") + "/products/prod_002", headers: bearer))["stock"] as? Int }
+        let stockBefore = try #require(try await stock())
+        let checkout = #"{"customerId": "cust_001", "items": [{"productId": "prod_002", "quantity": 1}], "paymentMethod": "card", "shippingAddress": {"city": "Geneva"}}"#
+        let order = try await HTTPTestClient.send(
+            "POST", gateway + "/api/v1/orders", headers: bearer + jsonHeader + [("Idempotency-Key", UUID().uuidString)], body: checkout)
+        let orderID = try #require(try json(order)["id"] as? String, "\(order.body)")
+        #expect(try await stock() == stockBefore - 1)
+        let cancelled = try await HTTPTestClient.send("POST", gateway + "/api/v1/orders/\(orderID)/cancel", headers: bearer)
+        let cancellation = try json(cancelled)
+        #expect(cancelled.status == 200 && cancellation["restock"] as? String == "done", "\(cancelled.body)")
+        #expect(try await stock() == stockBefore)
+
         // A crashed service is restarted (after a backoff of 1 s) and the record follows it.
         func recordedPID(of service: String) throws -> Int32? {
             let record = try JSONDecoder().decode(JSONValue.self, from: Data(contentsOf: URL(fileURLWithPath: home + "/run.json")))

@@ -62,7 +62,7 @@ enum OrdersHarness {
         return #"{"customerId":"\#(customer)","items":[\#(lines)],"paymentMethod":"card","shippingAddress":{"city":"Geneva"}}"#
     }
 
-    static func run(catalogDown: Bool = false, _ body: @escaping @Sendable (Context) async throws -> Void) async throws {
+    static func run(catalogDown: Bool = false, environment overrides: [String: String] = [:], _ body: @escaping @Sendable (Context) async throws -> Void) async throws {
         let issuer = try await TestTokenIssuer()
         let unique = UUID().uuidString.prefix(8).lowercased()
         try await issuer.jwksServer().application.test(.live) { jwks in
@@ -81,7 +81,7 @@ enum OrdersHarness {
                     "REDIS_URL": try TestRedis.url(),
                     "AUTH_SERVICE_URL": authURL, "CATALOG_SERVICE_URL": catalogURL,
                     "CUSTOMERS_SERVICE_URL": "http://127.0.0.1:\(try #require(customers.port))", "ORDERS_CLIENT_SECRET": "test-secret",
-                ]) { $1 })
+                ]) { $1 }.merging(overrides) { $1 })
                 var configuration = OrdersConfiguration(environment: &environment)
                 try environment.validate()
                 configuration.service = .testing(name: "orders")

@@ -26,6 +26,8 @@ struct AuthConfiguration: Sendable {
     var redisKeyPrefix: String
     /// Base URL clients reach the service at (endpoint URLs in the OpenID configuration).
     var publicURL: String
+    /// Service clients registered on start from `AUTH_SERVICE_CLIENTS`.
+    var serviceClients: [DeclaredServiceClient]
 
     init(environment: inout EnvironmentReader) {
         service = ServiceConfiguration(identity: AuthApp.identity, environment: &environment)
@@ -52,6 +54,7 @@ struct AuthConfiguration: Sendable {
         redisKeyPrefix = environment.string("AUTH_REDIS_PREFIX", default: "flotilla:auth:")
         publicURL = environment.string("AUTH_PUBLIC_URL", default: "http://127.0.0.1:\(service.port)")
         bootstrapAdminEmail = environment.raw("AUTH_BOOTSTRAP_ADMIN_EMAIL").map(EmailAddress.normalise)
+        serviceClients = DeclaredServiceClient.read(&environment)
     }
 }
 

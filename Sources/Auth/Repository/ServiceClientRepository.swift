@@ -35,6 +35,17 @@ struct ServiceClientRepository: Sendable {
         }
     }
 
+    /// Create `declared`, or give the existing client of that id its secret and scopes
+    /// (un-revoking it): the environment is the source of truth for declared clients.
+    func declare(_ declared: DeclaredServiceClient) async throws {
+        try await pool.query(
+            """
+            INSERT INTO service_clients (client_id, secret_hash, scopes) VALUES ($1, $2, $3)
+            ON CONFLICT (client_id) DO UPDATE SET secret_hash = EXCLUDED.secret_hash, scopes = EXCLUDED.scopes, revoked_at = NULL
+            """,
+            [declared.clientID, OpaqueToken.hash(declared.secret), declared.scopes])
+    }
+
     func list() async throws -> [Client] {
         try await pool.query("SELECT client_id, scopes, created_at FROM service_clients WHERE revoked_at IS NULL ORDER BY client_id").decode(Client.self)
     }

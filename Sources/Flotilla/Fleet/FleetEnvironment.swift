@@ -32,6 +32,8 @@ struct FleetEnvironment: Sendable {
             // Local development: no drain wait on Ctrl-C.
             "SHUTDOWN_DRAIN_SECONDS": "0",
         ]) { $1 }
+        // Orders restocks with a client of its own, wired at both ends as the chart does.
+        let restockSecret = home.secret(at: home.ordersClientSecret)
         switch service {
         case "auth":
             // A signing key is generated into .flotilla/keys once; dev tokens (POST /auth/token)
@@ -40,6 +42,11 @@ struct FleetEnvironment: Sendable {
                 "AUTH_DEV_MODE": "true", "AUTH_DEV_TOKENS": "true", "AUTH_SIGNING_KEYS_DIR": home.keys.path,
                 "AUTH_PUBLIC_URL": "http://127.0.0.1:\(port(of: "auth"))",
             ]) { $1 }
+            if let restockSecret {
+                variables["AUTH_SERVICE_CLIENTS"] = #"{"orders": {"secret": "\#(restockSecret)", "scopes": ["catalog:inventory"]}}"#
+            }
+        case "orders":
+            if let restockSecret { variables["ORDERS_CLIENT_SECRET"] = restockSecret }
         case "gateway":
             if let gatewayRoutes {
                 variables["GATEWAY_ROUTES"] = gatewayRoutes

@@ -16,6 +16,9 @@ struct FleetHome: Sendable {
     var keys: URL { root.appendingPathComponent("keys/auth") }
     var logs: URL { root.appendingPathComponent("logs") }
     var runRecord: URL { root.appendingPathComponent("run.json") }
+    /// The orders service's client secret, declared to auth too, so orders can put stock back
+    /// as it does in a cluster; made once per home, readable by its owner only.
+    var ordersClientSecret: URL { root.appendingPathComponent("secrets/orders-client-secret") }
 
     func log(of service: String) -> URL {
         logs.appendingPathComponent("\(service).log")
@@ -30,6 +33,23 @@ struct FleetHome: Sendable {
         for directory in [root, postgres.deletingLastPathComponent(), redis, keys, logs, root.appendingPathComponent("seeded")] {
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         }
+        try createSecretIfMissing(ordersClientSecret)
+    }
+
+    /// 256 random bits as hex, written with mode 600 unless the file exists.
+    private func createSecretIfMissing(_ file: URL) throws {
+        guard !FileManager.default.fileExists(atPath: file.path) else { return }
+        try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        var generator = SystemRandomNumberGenerator()
+        let secret = (0..<32).map { _ in String(UInt8.random(in: 0...255, using: &generator), radix: 16).leftPadded(to: 2) }.joined()
+        guard FileManager.default.createFile(atPath: file.path, contents: Data(secret.utf8), attributes: [.posixPermissions: 0o600]) else {
+            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: file.path])
+        }
+    }
+
+    /// A secret made by ``create()``, or `nil` when it cannot be read.
+    func secret(at file: URL) -> String? {
+        (try? String(contentsOf: file, encoding: .utf8)).map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.flatMap { $0.isEmpty ? nil : $0 }
     }
 
     /// What a running `flotilla up` started, written once everything is up.
@@ -68,4 +88,10 @@ struct FleetHome: Sendable {
 /// Whether process `pid` is running (zombies count as gone).
 func isAlive(_ pid: Int32) -> Bool {
     CleanSpawn.isRunning(pid)
+}
+
+extension String {
+    fileprivate func leftPadded(to width: Int) -> String {
+        String(repeating: "0", count: max(0, width - count)) + self
+    }
 }

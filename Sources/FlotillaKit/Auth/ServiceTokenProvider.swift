@@ -28,9 +28,11 @@ public actor ServiceTokenProvider {
         enum CodingKeys: String, CodingKey { case accessToken = "access_token", expiresIn = "expires_in" }
     }
 
-    /// A currently valid token; throws when the auth service refuses or cannot be reached.
+    /// A currently valid token; throws when no secret is configured (without calling auth),
+    /// or when the auth service refuses or cannot be reached.
     public func token() async throws -> String {
         if let cached, ContinuousClock.now < cached.refreshAt { return cached.token }
+        guard !clientSecret.isEmpty else { throw ServiceTokenError(status: nil) }
         let body = "grant_type=client_credentials&client_id=\(clientID)&client_secret=\(clientSecret)&scope=\(scope.replacing(" ", with: "+"))"
         let response = try await upstream.execute(
             "POST", "/oauth/token", headers: [("Content-Type", "application/x-www-form-urlencoded")], body: Array(body.utf8), idempotent: true)
@@ -42,8 +44,11 @@ public actor ServiceTokenProvider {
     }
 }
 
-/// The token endpoint refused the client credentials.
+/// The token endpoint refused the client credentials, or there are none to present.
 public struct ServiceTokenError: Error, CustomStringConvertible {
-    public let status: Int
-    public var description: String { "the auth service refused the client credentials (HTTP \(status))" }
+    /// The token endpoint's status; `nil` when no client secret is configured.
+    public let status: Int?
+    public var description: String {
+        status.map { "the auth service refused the client credentials (HTTP \($0))" } ?? "no client secret is configured"
+    }
 }

@@ -11,6 +11,8 @@ struct OrdersConfiguration: Sendable {
     /// The service account orders restocks with (`ORDERS_CLIENT_ID`, `ORDERS_CLIENT_SECRET`).
     var clientID: String
     var clientSecret: String
+    /// How often queued restocks are retried (`ORDERS_RESTOCK_RETRY_SECONDS`, the first backoff step).
+    var restockRetryInterval: Duration
 
     init(environment: inout EnvironmentReader) {
         service = ServiceConfiguration(identity: OrdersApp.identity, environment: &environment)
@@ -24,5 +26,6 @@ struct OrdersConfiguration: Sendable {
         self.urls = urls
         clientID = environment.string("ORDERS_CLIENT_ID", default: "orders")
         clientSecret = environment.raw("ORDERS_CLIENT_SECRET") ?? ""
+        restockRetryInterval = environment.seconds("ORDERS_RESTOCK_RETRY_SECONDS", default: .seconds(5), in: 0.05...3600)
     }
 }

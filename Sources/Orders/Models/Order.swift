@@ -69,3 +69,18 @@ struct OrderSummary: Encodable {
         case customerID = "customer_id", totalSpent = "total_spent", orderCount = "order_count", byStatus = "by_status"
     }
 }
+
+/// A cancelled order and whether its stock is back in the catalog (`done`) or waiting in
+/// the restock queue (`pending`): the order's fields plus `restock`.
+struct Cancellation: Encodable, Sendable {
+    let order: Order
+    let restock: String
+
+    private enum CodingKeys: String, CodingKey { case restock }
+
+    func encode(to encoder: any Encoder) throws {
+        try order.encode(to: encoder)
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(restock, forKey: .restock)
+    }
+}

@@ -50,7 +50,7 @@ struct OrderController: Sendable {
                 response.headers[.location] = "/orders/\(order.id)"
                 return response
             } catch {
-                await saga.compensate(lines)
+                await saga.compensate(lines, orderID: nil)
                 throw error
             }
         } catch {
@@ -90,8 +90,9 @@ struct OrderController: Sendable {
     @Sendable func cancel(_ request: Request, context: FlotillaRequestContext) async throws -> Response {
         let order = try await visibleOrder(context)
         guard let cancelled = try await orders.transition(order.id, to: "cancelled") else { throw Self.notPending(order) }
-        await saga.compensate(cancelled.items)
-        return JSONResponse.make(cancelled)
+        // 200 once the stock is back; 202 while some of it waits in the restock queue.
+        let pending = await saga.compensate(cancelled.items, orderID: cancelled.id)
+        return JSONResponse.make(Cancellation(order: cancelled, restock: pending.isEmpty ? "done" : "pending"), status: pending.isEmpty ? .ok : .accepted)
     }
 
     @Sendable func complete(_ request: Request, context: FlotillaRequestContext) async throws -> Response {

@@ -7,6 +7,8 @@ import Logging
 /// failed checkout leaves stock as it was. Transport failures mid-way compensate too.
 struct CheckoutSaga: Sendable {
     let upstreams: CheckoutUpstreams
+    /// Where restocks that fail wait for ``RestockRetrier``.
+    let restocks: RestockQueue
     let logger: Logger
 
     /// The priced lines of a checkout whose stock is now reserved.
@@ -24,22 +26,34 @@ struct CheckoutSaga: Sendable {
             }
             return reserved
         } catch {
-            await compensate(reserved)
+            await compensate(reserved, orderID: nil)
             if let apiError = error as? APIError { throw apiError }
             throw Self.unavailable("catalog", error)
         }
     }
 
-    /// Put back every reserved line; a failure here is logged for an operator (the stock
-    /// stays low until restocked), never hidden.
-    func compensate(_ lines: [OrderItem]) async {
+    /// Put back every line of `orderID` (or of a checkout that made no order). Lines the
+    /// catalog did not take back are queued for ``RestockRetrier`` and returned: the caller
+    /// must not report the compensation as done while any are pending.
+    @discardableResult
+    func compensate(_ lines: [OrderItem], orderID: String?) async -> [OrderItem] {
+        var pending = [OrderItem]()
+        var lastError = ""
         for line in lines {
             do {
                 try await upstreams.release(line.productID, quantity: line.quantity)
             } catch {
-                logger.error("compensation failed: stock not restored", metadata: ["product_id": "\(line.productID)", "quantity": "\(line.quantity)", "error.description": "\(error)"])
+                pending.append(line)
+                lastError = "\(error)"
+                logger.warning("restock failed: queued for retry", metadata: ["product_id": "\(line.productID)", "quantity": "\(line.quantity)", "error.description": "\(error)"])
             }
         }
+        do {
+            try await restocks.enqueue(pending, orderID: orderID, error: lastError)
+        } catch {
+            logger.error("restock could not be queued: stock not restored", metadata: ["order_id": "\(orderID ?? "-")", "lines": "\(pending.map(\.productID))", "error.description": "\(error)"])
+        }
+        return pending
     }
 
     func checkCustomer(_ id: String, authorization: String?) async throws {
