@@ -152,6 +152,23 @@ struct FlotillaUpTests {
         #expect(!FileManager.default.fileExists(atPath: home + "/postgres/PG_VERSION"), "nothing was started")
     }
 
+    /// As root, PostgreSQL runs as `postgres`, which cannot enter a mode-700 directory such
+    /// as root's home: flotilla up says which directory blocks it and what to do.
+    @Test(.enabled(if: geteuid() == 0, "only root runs PostgreSQL as another user"))
+    func aHomeThePostgresUserCannotEnterIsExplained() async throws {
+        let outer = Self.temporaryHome()
+        try FileManager.default.createDirectory(atPath: outer, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        defer { try? FileManager.default.removeItem(atPath: outer) }
+        let result = try await ServiceProcess.run(executable: "flotilla", arguments: [
+            "up", "--profile", "chronos", "--home-path", outer + "/home", "--no-build",
+            "--postgres-port", String(try FreePort.allocate()), "--redis-port", String(try FreePort.allocate()),
+        ])
+        #expect(result.status != 0)
+        #expect(result.output.contains("cannot enter \(outer) (mode 700)"), "\(result.output)")
+        #expect(result.output.contains("--home-path") && result.output.contains("chmod o+x \(outer)"), "\(result.output)")
+        #expect(!result.output.contains("initdb failed"), "refused before initdb: \(result.output)")
+    }
+
     @Test func aMissingRedisServerGetsInstallAdvice() async throws {
         let home = Self.temporaryHome()
         defer { try? FileManager.default.removeItem(atPath: home) }

@@ -75,6 +75,34 @@ struct LocalPostgres: Sendable {
             try FileManager.default.setAttributes([.ownerAccountName: Self.systemUser], ofItemAtPath: path.path)
             try FileManager.default.setAttributes([.posixPermissions: 0o700], ofItemAtPath: path.path)
         }
+        try checkTheServerUserCanEnter(directory)
+    }
+
+    /// As root the server runs as ``systemUser``, which must be able to walk down to its data
+    /// directory: a home directory of mode 700 on the way stops `initdb` with "Permission
+    /// denied". Say which directory blocks it and the two ways out.
+    private func checkTheServerUserCanEnter(_ directory: URL) throws {
+        func canEnter(_ path: String) -> Bool {
+            (try? ChildProcess.run("runuser", ["-u", Self.systemUser, "--", "test", "-x", path]))?.status == 0
+        }
+        guard !canEnter(directory.path) else { return }
+        var ancestors = [URL]()
+        var current = directory
+        while current.path != "/" {
+            current.deleteLastPathComponent()
+            ancestors.insert(current, at: 0)
+        }
+        let blocked = ancestors.first { !canEnter($0.path) } ?? directory
+        let mode = ((try? FileManager.default.attributesOfItem(atPath: blocked.path)[.posixPermissions]) as? Int).map { String($0, radix: 8) } ?? "?"
+        throw FleetFailure(
+            """
+            PostgreSQL cannot run as root, so flotilla runs it as the '\(Self.systemUser)' user, and that user \
+            cannot enter \(blocked.path) (mode \(mode)) on the way to \(directory.path).
+            Either keep the fleet's files where it can reach them:
+                swift run flotilla up --home-path /var/tmp/flotilla
+            or let it through that directory (search permission only, no listing):
+                chmod o+x \(blocked.path)
+            """)
     }
 
     /// The user PostgreSQL runs as when `flotilla` runs as root.
