@@ -62,4 +62,23 @@ struct ProductWriteTests {
             #expect(try await api.send(.put, "/products/p1", json: "{not json", token: manager).status == .badRequest)
         }
     }
+
+    @Test func textWithANULIsRefusedNamingTheFieldAndNothingIsStored() async throws {
+        try await CatalogHarness.run { api in
+            let manager = try await api.token([.manager])
+            let cases = [
+                (#"{"id":"n1","name":"Sub\u0000mariner","brand":"b","category":"c","price":"1","stock":1}"#, "name"),
+                (#"{"id":"n1","name":"n","brand":"b","category":"c","price":"1","stock":1,"metadata":{"strap":"oyster\u0000"}}"#, "metadata.strap"),
+            ]
+            for (body, field) in cases {
+                let refused = try await api.send(.post, "/products", json: body, token: manager)
+                #expect(refused.status == .badRequest, "\(refused.body)")
+                #expect((refused.json["details"] as? [String: Any])?["field"] as? String == field)
+            }
+            #expect(try await api.send(.get, "/products/n1").status == .notFound, "nothing was stored, cut short or otherwise")
+            let filter = try await api.send(.get, "/products?brand=Rolex%00zzzz")
+            #expect(filter.status == .badRequest)
+            #expect(filter.json["error"] as? String == "invalid_query")
+        }
+    }
 }
