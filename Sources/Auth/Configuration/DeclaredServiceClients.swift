@@ -33,19 +33,15 @@ struct DeclaredServiceClient: Sendable, Equatable {
         }
         var clients = [DeclaredServiceClient]()
         for (clientID, entry) in entries.sorted(by: { $0.key < $1.key }) {
-            guard isClientID(clientID), entry.secret.count >= 32, !entry.scopes.isEmpty,
-                entry.scopes.allSatisfy({ !$0.isEmpty && !$0.contains(" ") })
+            // The admin API's rules for ids and scopes, and a secret too long to guess.
+            guard ServiceClientRepository.isValidClientID(clientID), entry.secret.count >= 32, !entry.scopes.isEmpty,
+                let scopes = try? Scopes.validated(entry.scopes)
             else {
-                environment.record(variable, nil, "client '\(clientID.prefix(63))' with a 2 to 63 character lower-case id, a secret of 32 or more characters and at least one scope")
+                environment.record(variable, nil, "client '\(clientID.prefix(63))' with a 2 to 63 character lower-case id, a secret of 32 or more characters and 1 to 32 valid scopes")
                 continue
             }
-            clients.append(DeclaredServiceClient(clientID: clientID, secret: entry.secret, scopes: entry.scopes))
+            clients.append(DeclaredServiceClient(clientID: clientID, secret: entry.secret, scopes: scopes))
         }
         return clients
-    }
-
-    /// 2 to 63 lower-case letters, digits and dashes, not starting with a dash.
-    static func isClientID(_ id: String) -> Bool {
-        (2...63).contains(id.count) && id.first != "-" && id.allSatisfy { $0.isASCII && ($0.isLowercase || $0.isNumber || $0 == "-") }
     }
 }

@@ -21,6 +21,11 @@ struct ServiceClientRepository: Sendable {
         }
     }
 
+    /// A client id: 2 to 63 lower-case letters, digits and dashes, not starting with a dash.
+    static func isValidClientID(_ id: String) -> Bool {
+        (2...63).contains(id.count) && id.first != "-" && id.allSatisfy { $0.isASCII && ($0.isLowercase || $0.isNumber || $0 == "-") }
+    }
+
     /// Register a client; returns it with its secret, shown only this once. 409 if the id exists.
     func create(clientID: String, scopes: [String]) async throws -> (Client, secret: String) {
         let secret = OpaqueToken.generate()

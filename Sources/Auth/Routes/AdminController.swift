@@ -72,9 +72,7 @@ struct AdminController: Sendable {
 
     @Sendable func createClient(_ request: Request, context: FlotillaRequestContext) async throws -> Response {
         let input = try await request.decodeJSON(as: ClientInput.self, context: context)
-        guard input.clientID.count <= 63, input.clientID.allSatisfy({ $0.isASCII && ($0.isLowercase || $0.isNumber || $0 == "-") }),
-            input.clientID.count >= 2, input.clientID.first != "-"
-        else {
+        guard ServiceClientRepository.isValidClientID(input.clientID) else {
             throw APIError.invalidField("client_id", "Use 2 to 63 lower-case letters, digits and dashes, not starting with a dash.")
         }
         let scopes = try Scopes.validated(input.scopes)
