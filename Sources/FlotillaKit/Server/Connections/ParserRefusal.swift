@@ -40,7 +40,7 @@ struct ParserRefusal {
     /// Head and body of the answer; the caller writes `.end` and closes the connection.
     func responseParts(requestID: String) -> [HTTPResponsePart] {
         let envelope = ErrorEnvelope(error: error.code, message: error.message, details: error.details, requestID: requestID)
-        let body = (try? JSONEncoder().encode(envelope)).map { ByteBuffer(bytes: $0) } ?? ByteBuffer()
+        let body = (try? JSONResponse.makeEncoder().encode(envelope)).map { ByteBuffer(bytes: $0) } ?? ByteBuffer()
         var fields = HTTPFields()
         fields[.contentType] = "application/json; charset=utf-8"
         fields[.contentLength] = String(body.readableBytes)
