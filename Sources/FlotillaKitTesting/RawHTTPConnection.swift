@@ -54,6 +54,31 @@ public final class RawHTTPConnection: @unchecked Sendable {
         }
     }
 
+    /// One response with a `Content-Length` body, leaving the connection open: its head and
+    /// body as text (the read stops early if the server closes the connection).
+    public func readResponse() async throws -> String {
+        let descriptor = self.descriptor
+        return try await BlockingWork.run {
+            var received = [UInt8]()
+            var chunk = [UInt8](repeating: 0, count: 65_536)
+            while !Self.holdsCompleteResponse(received) {
+                let count = chunk.withUnsafeMutableBytes { recv(descriptor, $0.baseAddress, $0.count, 0) }
+                guard count > 0 else { break }
+                received += chunk[..<count]
+            }
+            return String(decoding: received, as: UTF8.self)
+        }
+    }
+
+    private static func holdsCompleteResponse(_ bytes: [UInt8]) -> Bool {
+        let text = String(decoding: bytes, as: UTF8.self)
+        guard let headEnd = text.range(of: "\r\n\r\n") else { return false }
+        let length = text[..<headEnd.lowerBound].split(separator: "\r\n")
+            .first { $0.lowercased().hasPrefix("content-length:") }
+            .flatMap { Int($0.split(separator: ":", maxSplits: 1)[1].trimmingCharacters(in: .whitespaces)) } ?? 0
+        return text[headEnd.upperBound...].utf8.count >= length
+    }
+
     /// Whether the server has closed the connection: a read returns end-of-file (waits for
     /// data or the close, at most the read timeout).
     public func isClosedByPeer() async throws -> Bool {

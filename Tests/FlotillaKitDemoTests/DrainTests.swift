@@ -6,7 +6,8 @@ import Testing
 
 /// SIGTERM under keep-alive traffic: while the service drains, responses say
 /// `Connection: close` and idle keep-alive connections are closed cleanly, so a keep-alive
-/// client reconnects instead of meeting a reset, and no request fails.
+/// client reconnects instead of meeting a reset, a connection opened just before the drain
+/// still has its first request served, and no request fails.
 @Suite("flotilla-kit-demo draining keep-alive connections")
 struct DrainTests {
     /// Sequential keep-alive calls until told to stop; what they saw.
@@ -40,8 +41,12 @@ struct DrainTests {
         defer { service.stop() }
         try await service.waitUntilAnswering("/ready")
         let port = try #require(URL(string: service.baseURL)?.port)
-        // A connection that is open but idle when the drain begins.
+        // A keep-alive connection that has carried a request and is idle when the drain begins.
         let idle = try RawHTTPConnection(port: port)
+        try await idle.send(Array("GET /echo/first HTTP/1.1\r\nHost: demo\r\n\r\n".utf8))
+        #expect(try await idle.readResponse().hasPrefix("HTTP/1.1 200"))
+        // A connection the client has only just opened: its first request is still to come.
+        let fresh = try RawHTTPConnection(port: port)
 
         let callers = (0..<4).map { _ in Caller() }
         let loops = callers.map { caller in Task { await caller.run(service.baseURL + "/echo/keepalive") } }
@@ -50,6 +55,10 @@ struct DrainTests {
         service.send(SIGTERM)
         try await waitUntil("the service is draining") { try await HTTPTestClient.send("GET", service.baseURL + "/ready").status == 503 }
         #expect(try await idle.isClosedByPeer(), "an idle keep-alive connection is closed cleanly (end-of-file, not a reset)")
+        try await fresh.send(Array("GET /echo/fresh HTTP/1.1\r\nHost: demo\r\n\r\n".utf8))
+        let first = try await fresh.readUntilClosed()
+        #expect(first.hasPrefix("HTTP/1.1 200"), "a just-opened connection's first request is served: \(first)")
+        #expect(first.lowercased().contains("connection: close"))
         let before = callers.map(\.ok)
         try await waitUntil("every caller has made 20 more calls while draining") { zip(callers, before).allSatisfy { $0.ok >= $1 + 20 } }
         for caller in callers { caller.stop.store(true, ordering: .relaxed) }

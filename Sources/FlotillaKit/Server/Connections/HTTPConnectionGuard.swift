@@ -62,6 +62,7 @@ final class HTTPConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
             context.write(wrapOutboundOut(.head(head)), promise: promise)
         case .end:
             state.requestsInFlight -= 1
+            state.responsesCompleted += 1
             context.write(data, promise: promise)
         default:
             context.write(data, promise: promise)

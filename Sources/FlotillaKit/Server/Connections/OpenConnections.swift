@@ -2,9 +2,9 @@ public import NIOCore
 import Synchronization
 
 /// The server's open client connections, so shutdown can reach the idle ones: when draining
-/// begins, each is told to quiesce (``ChannelShouldQuiesceEvent``) — an idle keep-alive
-/// connection closes at once, while the listener still accepts the client's reconnect, and a
-/// busy one closes after its response, which carries `Connection: close`.
+/// begins, each is told so (``DrainStartedEvent``) — an idle keep-alive connection closes at
+/// once, while the listener still accepts the client's reconnect; a busy one closes after its
+/// response, which carries `Connection: close`; one not yet used serves its first request.
 public final class OpenConnections: Sendable {
     private let channels = Mutex<[ObjectIdentifier: any Channel]>([:])
 
@@ -21,10 +21,10 @@ public final class OpenConnections: Sendable {
         _ = channels.withLock { $0.removeValue(forKey: ObjectIdentifier(channel)) }
     }
 
-    /// Ask every open connection to close once it is idle.
+    /// Tell every open connection that draining began.
     func quiesceAll() {
         for channel in channels.withLock({ Array($0.values) }) {
-            channel.pipeline.fireUserInboundEventTriggered(ChannelShouldQuiesceEvent())
+            channel.pipeline.fireUserInboundEventTriggered(DrainStartedEvent())
         }
     }
 }

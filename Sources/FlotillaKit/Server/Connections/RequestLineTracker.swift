@@ -8,10 +8,20 @@ final class ConnectionReadState {
     var requestLineComplete = false
     /// Requests read whose response has not been written to the end.
     var requestsInFlight = 0
+    /// Responses written to the end. A connection that has none yet is not closed when
+    /// draining begins: its first request is on its way (or arriving), and is served.
+    var responsesCompleted = 0
 }
 
+/// Draining began: connections that have carried a request close once idle; one the client
+/// has only just opened stays, so its first request is served (with `Connection: close`)
+/// instead of meeting a reset. The server's own quiesce, when the listener closes, closes
+/// every idle connection as usual.
+struct DrainStartedEvent {}
+
 /// First in the pipeline, before the HTTP decoder: notes when the current request's line
-/// has arrived (its first `\n`). Looks at a read's bytes only until it finds one.
+/// has arrived (its first `\n`; it looks at a read's bytes only until it finds one), and
+/// turns ``DrainStartedEvent`` into a quiesce for connections that have carried a request.
 final class RequestLineTracker: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = ByteBuffer
     typealias InboundOut = ByteBuffer
@@ -27,5 +37,10 @@ final class RequestLineTracker: ChannelInboundHandler, RemovableChannelHandler {
             state.requestLineComplete = true
         }
         context.fireChannelRead(data)
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        guard event is DrainStartedEvent else { return context.fireUserInboundEventTriggered(event) }
+        if state.responsesCompleted > 0 { context.fireUserInboundEventTriggered(ChannelShouldQuiesceEvent()) }
     }
 }
