@@ -35,6 +35,8 @@ public enum TestDatabase {
         [
             "DATABASE_URL": try url(), "DB_SCHEMA": schema, "DB_POOL_MIN_CONNECTIONS": "0",
             "DB_POOL_ACQUIRE_TIMEOUT_SECONDS": "60", "DB_STATEMENT_TIMEOUT_SECONDS": "60",
+            // The service's event streams and consumer groups are the test's own too.
+            "EVENTS_STREAM_PREFIX": "test:\(schema):",
         ]
     }
 

@@ -48,8 +48,8 @@ enum CatalogHarness {
             var configuration = CatalogConfiguration(environment: &environment)
             try environment.validate()
             var service = ServiceConfiguration.testing(name: "catalog")
-            service.maxBodyBytes = configuration.service.maxBodyBytes
-            configuration.service = service
+            service.maxBodyBytes = configuration.base.service.maxBodyBytes
+            configuration.base.service = service
             let application = buildApplication(configuration, httpClient: Self.client)
             let pool = try TestDatabase.makePool { $0.schema = schema }
             try await application.test(.live) { client in

@@ -63,7 +63,7 @@ enum CustomersHarness {
                 ]) { $1 })
                 var configuration = CustomersConfiguration(environment: &environment)
                 try environment.validate()
-                configuration.service = .testing(name: "customers")
+                configuration.base.service = .testing(name: "customers")
                 let application = buildApplication(configuration, httpClient: Self.client)
                 try await application.test(.live) { client in
                     try await body(Context(client: client, issuer: issuer, orders: orders))

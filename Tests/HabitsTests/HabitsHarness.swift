@@ -52,7 +52,7 @@ enum HabitsHarness {
             var environment = EnvironmentReader(values)
             var configuration = HabitsConfiguration(environment: &environment)
             try environment.validate()
-            configuration.service = ServiceConfiguration.testing(name: "habits")
+            configuration.base.service = ServiceConfiguration.testing(name: "habits")
             let application = buildApplication(configuration, httpClient: Self.httpClient)
             let pool = try TestDatabase.makePool { $0.schema = schema }
             try await application.test(.live) { client in

@@ -84,7 +84,7 @@ enum OrdersHarness {
                 ]) { $1 }.merging(overrides) { $1 })
                 var configuration = OrdersConfiguration(environment: &environment)
                 try environment.validate()
-                configuration.service = .testing(name: "orders")
+                configuration.base.service = .testing(name: "orders")
                 let application = buildApplication(configuration, httpClient: Self.client)
                 let catalogPool = try TestDatabase.makePool { $0.schema = catalogSchema }
                 let pool = try TestDatabase.makePool { $0.schema = schema }

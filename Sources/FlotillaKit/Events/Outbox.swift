@@ -1,15 +1,20 @@
 /// Domain events recorded in the same transaction as the change they describe (the
-/// transactional outbox), so an event exists exactly when its change was committed. A relay
-/// publishes unpublished rows to a Redis Stream and marks them; consumers deduplicate by `id`.
+/// transactional outbox), so an event exists exactly when its change was committed. The
+/// ``OutboxRelay`` publishes unpublished rows to the stream `events:<service>`; consumers
+/// deduplicate by `id` (``EventConsumer``).
 ///
-/// Each service keeps the table in its own schema; add ``migration(version:)`` to the
-/// service's migrations and call ``PostgresSession/recordEvent(_:aggregate:id:payload:)``
+/// Each service keeps the table in its own schema: add ``migrations(startingAt:)`` to the
+/// service's migrations and call ``PostgresSession/recordEvent(_:version:aggregate:id:actor:data:)``
 /// inside the transaction that makes the change.
 public enum Outbox {
-    /// The migration creating the `outbox` table, as version `version` of the service.
-    public static func migration(version: Int) -> Migration {
-        Migration(version: version, name: "create_outbox", sql: tableSQL)
+    /// The migrations creating the `outbox` table, as versions `version` and `version + 1`
+    /// of the service.
+    public static func migrations(startingAt version: Int) -> [Migration] {
+        [Migration(version: version, name: "create_outbox", sql: tableSQL), Migration(version: version + 1, name: "outbox_envelope", sql: envelopeSQL)]
     }
+
+    /// The `NOTIFY` channel the outbox of `schema` signals on each insert (at commit).
+    public static func channel(schema: String) -> String { "outbox_\(schema)" }
 
     static let tableSQL = """
         -- Domain events waiting to be relayed (transactional outbox).
@@ -26,16 +31,39 @@ public enum Outbox {
         );
         CREATE INDEX outbox_unpublished ON outbox (position) WHERE published_at IS NULL;
         """
+
+    static let envelopeSQL = """
+        -- The rest of the event envelope, and a NOTIFY at commit that wakes the relay.
+        ALTER TABLE outbox
+            ADD COLUMN event_version integer NOT NULL DEFAULT 1 CHECK (event_version > 0),
+            ADD COLUMN actor text,
+            ADD COLUMN traceparent text,
+            ADD COLUMN request_id text;
+        CREATE INDEX outbox_published ON outbox (published_at) WHERE published_at IS NOT NULL;
+        CREATE FUNCTION outbox_notify() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            PERFORM pg_notify('outbox_' || TG_TABLE_SCHEMA, '');
+            RETURN NULL;
+        END $$;
+        CREATE TRIGGER outbox_notify AFTER INSERT ON outbox FOR EACH STATEMENT EXECUTE FUNCTION outbox_notify();
+        """
 }
 
 extension PostgresSession {
-    /// Record event `type` (`habit.checked_in`) about `aggregate` `id` with `payload`, as part
-    /// of the current transaction. Returns the event's id.
+    /// Record event `type` (`habit.checked_in`, shape `version`) about `aggregate` `id`, caused
+    /// by `actor`, as part of the current transaction. The request being served (its
+    /// `request_id` and trace) is recorded with it. Returns the event's id.
     @discardableResult
-    public func recordEvent(_ type: String, aggregate: String, id: String, payload: [String: JSONValue]) async throws -> String {
+    public func recordEvent(
+        _ type: String, version: Int = 1, aggregate: String, id: String, actor: String? = nil, data: [String: JSONValue]
+    ) async throws -> String {
+        let correlation = RequestCorrelation.current
         let rows = try await query(
-            "INSERT INTO outbox (event_type, aggregate_type, aggregate_id, payload) VALUES ($1, $2, $3, $4) RETURNING id::text AS id",
-            [type, aggregate, id, PostgresJSON(payload)])
+            """
+            INSERT INTO outbox (event_type, event_version, aggregate_type, aggregate_id, actor, payload, traceparent, request_id)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id::text AS id
+            """,
+            [type, version, aggregate, id, actor, PostgresJSON(data), correlation?.trace.traceparent, correlation?.requestID])
         return try rows.rows[0].decode("id", as: String.self)
     }
 }

@@ -44,3 +44,11 @@ extension MetricFamily where Metric == DurationHistogram {
         self.init(labelNames: labels) { prometheus.makeDurationHistogram(descriptor: .named(name, help: help), labels: $0, buckets: buckets) }
     }
 }
+
+extension MetricFamily where Metric == Gauge {
+    /// A labelled gauge `name` with its `# HELP` text.
+    public convenience init(gauge name: String, help: String, labels: [String], registry: MetricsRegistry) {
+        let prometheus = registry.prometheus
+        self.init(labelNames: labels) { prometheus.makeGauge(descriptor: .named(name, help: help), labels: $0) }
+    }
+}

@@ -8,7 +8,7 @@ import Musl
 /// One libpq connection. Every method but ``requestCancel()`` blocks, so it is only ever
 /// called on the pool's dedicated threads, by the single borrower holding it.
 final class PostgresConnection: PooledConnection, @unchecked Sendable {
-    private let handle: OpaquePointer
+    let handle: OpaquePointer
     /// libpq's cancel object: usable from any thread while a query runs.
     private let cancelHandle: OpaquePointer?
     /// Last time the connection was returned to the pool.

@@ -69,6 +69,13 @@ final class RedisConnection: PooledConnection, @unchecked Sendable {
         try readReply()
     }
 
+    /// Set the socket timeout of every later command (a blocking command needs its block time
+    /// and more).
+    func setTimeout(_ timeout: Duration) {
+        let micros = timeout.components.attoseconds / 1_000_000_000_000
+        redisSetTimeout(context, timeval(tv_sec: Int(timeout.components.seconds), tv_usec: Int(micros)))
+    }
+
     /// Wait for replies without a time limit (a subscriber connection idles between messages).
     func waitWithoutTimeout() {
         redisSetTimeout(context, timeval())

@@ -49,14 +49,14 @@ struct CheckInRepository: Sendable {
             let changed = previous.map { $0.value != value || $0.note != note } ?? true
             if changed {
                 try await session.recordEvent(
-                    "habit.checked_in", aggregate: "habit", id: habit.id,
-                    payload: ["habit_id": .string(habit.id), "user_id": .string(habit.ownerID), "date": .string(date.description),
+                    "habit.checked_in", aggregate: "habit", id: habit.id, actor: habit.ownerID,
+                    data: ["habit_id": .string(habit.id), "user_id": .string(habit.ownerID), "date": .string(date.description),
                               "value": .int(value), "target": .int(habit.target), "completed": .bool(value >= habit.target)])
             }
             if after > before {
                 try await session.recordEvent(
-                    "habit.streak_extended", aggregate: "habit", id: habit.id,
-                    payload: ["habit_id": .string(habit.id), "user_id": .string(habit.ownerID), "streak": .int(after),
+                    "habit.streak_extended", aggregate: "habit", id: habit.id, actor: habit.ownerID,
+                    data: ["habit_id": .string(habit.id), "user_id": .string(habit.ownerID), "streak": .int(after),
                               "unit": .string(habit.schedule.streakUnit)])
             }
             return Recorded(checkIn: checkIn, created: previous == nil, streakBefore: before, streakAfter: after)

@@ -33,8 +33,8 @@ struct HabitRepository: Sendable {
                  input.reminderTime.value, input.timezone.value ?? "UTC", input.color.value, input.icon.value?.trimmed, today]
             ).decode(Habit.self)[0]
             try await session.recordEvent(
-                "habit.created", aggregate: "habit", id: habit.id,
-                payload: ["habit_id": .string(habit.id), "user_id": .string(owner), "name": .string(habit.name),
+                "habit.created", aggregate: "habit", id: habit.id, actor: owner,
+                data: ["habit_id": .string(habit.id), "user_id": .string(owner), "name": .string(habit.name),
                           "schedule": .string(habit.schedule.streakUnit)])
             return habit
         }

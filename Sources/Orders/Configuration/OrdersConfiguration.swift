@@ -1,13 +1,9 @@
 import FlotillaKit
 
-/// The orders service's settings, from the environment.
+/// The orders service's settings, from the environment: the kit's shared ones (it calls
+/// catalog and customers), then its own.
 struct OrdersConfiguration: Sendable {
-    var service: ServiceConfiguration
-    var database: PostgresConfiguration
-    var redis: RedisConfiguration
-    var verification: TokenVerifierConfiguration
-    /// `AUTH_SERVICE_URL`, `CATALOG_SERVICE_URL`, `CUSTOMERS_SERVICE_URL`.
-    var urls: [String: String]
+    var base: DataServiceConfiguration
     /// The service account orders restocks with (`ORDERS_CLIENT_ID`, `ORDERS_CLIENT_SECRET`).
     var clientID: String
     var clientSecret: String
@@ -15,15 +11,7 @@ struct OrdersConfiguration: Sendable {
     var restockRetryInterval: Duration
 
     init(environment: inout EnvironmentReader) {
-        service = ServiceConfiguration(identity: OrdersApp.identity, environment: &environment)
-        database = PostgresConfiguration(environment: &environment, applicationName: OrdersApp.identity.name)
-        redis = RedisConfiguration(environment: &environment)
-        verification = TokenVerifierConfiguration(environment: &environment)
-        var urls = [String: String]()
-        for name in ["auth", "catalog", "customers"] {
-            urls[Upstream.urlVariable(for: name)] = environment.string(Upstream.urlVariable(for: name), default: Fleet.member(name)!.localURL)
-        }
-        self.urls = urls
+        base = DataServiceConfiguration(identity: OrdersApp.identity, calls: ["catalog", "customers"], environment: &environment)
         clientID = environment.string("ORDERS_CLIENT_ID", default: "orders")
         clientSecret = environment.raw("ORDERS_CLIENT_SECRET") ?? ""
         restockRetryInterval = environment.seconds("ORDERS_RESTOCK_RETRY_SECONDS", default: .seconds(5), in: 0.05...3600)

@@ -12,16 +12,16 @@ struct OutboxTests {
         let pool = try TestDatabase.makePool()
         defer { Task { await pool.close() } }
         let schema = "outbox_" + UUID().uuidString.prefix(8).lowercased()
-        #expect(try await Migrator(schema: schema, migrations: [Outbox.migration(version: 1)]).migrate(on: pool, logger: Logger(label: "test")) == [1])
+        #expect(try await Migrator(schema: schema, migrations: Outbox.migrations(startingAt: 1)).migrate(on: pool, logger: Logger(label: "test")) == [1, 2])
         let scoped = try TestDatabase.makePool { $0.schema = schema }
         defer { Task { await scoped.close() } }
 
         let id = try await scoped.withTransaction { session in
-            try await session.recordEvent("habit.created", aggregate: "habit", id: "h1", payload: ["name": .string("Read")])
+            try await session.recordEvent("habit.created", aggregate: "habit", id: "h1", data: ["name": .string("Read")])
         }
         await #expect(throws: Abort.self) {
             try await scoped.withTransaction { session in
-                try await session.recordEvent("habit.deleted", aggregate: "habit", id: "h1", payload: [:])
+                try await session.recordEvent("habit.deleted", aggregate: "habit", id: "h1", data: [:])
                 throw Abort()
             }
         }
@@ -32,7 +32,7 @@ struct OutboxTests {
         #expect(try rows[0].decode("name", as: String.self) == "Read")
         #expect(try rows[0].decode("published_at", as: String?.self) == nil)
         await #expect(throws: PostgresError.self, "event types are `aggregate.verb`") {
-            try await scoped.withTransaction { try await $0.recordEvent("Bad Type", aggregate: "habit", id: "h1", payload: [:]) }
+            try await scoped.withTransaction { try await $0.recordEvent("Bad Type", aggregate: "habit", id: "h1", data: [:]) }
         }
     }
 }

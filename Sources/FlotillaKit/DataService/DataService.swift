@@ -1,0 +1,90 @@
+public import Hummingbird
+public import ServiceLifecycle
+import Synchronization
+
+/// The parts every service with its own PostgreSQL schema and Redis is made of, built once
+/// from a ``DataServiceConfiguration``: the runtime (logger, metrics, health), the pool (with
+/// the service's migrations), the Redis client, the libcurl HTTP client, the token verifier,
+/// one ``Upstream`` per called service, and the event bus's relay and consumers. A service's
+/// `buildApplication` makes one, adds its own domain, and ends with ``makeApplication(router:services:)``.
+public final class DataService: Sendable {
+    public let configuration: DataServiceConfiguration
+    public let runtime: ServiceRuntime
+    public let pool: PostgresPool
+    public let redis: RedisClient
+    public let httpClient: FlotillaHTTPClient
+    public let verifier: TokenVerifier
+    private let ownsHTTPClient: Bool
+    private let upstreams = Mutex<[String: Upstream]>([:])
+    private let eventServices = Mutex<[any Service]>([])
+    private let eventMetricsMade = Mutex<EventMetrics?>(nil)
+
+    /// Build the shared parts. `migrations` are the service's schema; `httpClient` is passed by
+    /// tests that share one client between many applications (then the caller shuts it down).
+    public init(
+        _ configuration: DataServiceConfiguration,
+        migrations: [Migration],
+        redisCriticality: HealthCheckCriticality = .optional,
+        httpClient: FlotillaHTTPClient? = nil
+    ) {
+        self.configuration = configuration
+        let runtime = ServiceRuntime(configuration: configuration.service)
+        self.runtime = runtime
+        pool = runtime.makePostgresPool(configuration.database, migrations: migrations)
+        redis = runtime.makeRedisClient(configuration.redis, criticality: redisCriticality)
+        let identity = configuration.service.identity
+        self.httpClient = httpClient ?? FlotillaHTTPClient(configuration: .init(userAgent: "flotilla-\(identity.name)/\(identity.version)"))
+        ownsHTTPClient = httpClient == nil
+        let auth = runtime.makeUpstream(
+            "auth", defaultURL: configuration.url(of: "auth"), environment: EnvironmentReader([:]), client: self.httpClient)
+        upstreams.withLock { $0["auth"] = auth }
+        verifier = runtime.makeTokenVerifier(
+            configuration.verification, environment: EnvironmentReader([:]), client: self.httpClient,
+            denylist: TokenDenylist(client: redis), upstream: auth)
+    }
+
+    /// The upstream for service `name` (declared in the configuration's `calls`), made once.
+    public func upstream(_ name: String, policy: Upstream.Policy = Upstream.Policy()) -> Upstream {
+        upstreams.withLock { made in
+            if let upstream = made[name] { return upstream }
+            let upstream = runtime.makeUpstream(
+                name, defaultURL: configuration.url(of: name), environment: EnvironmentReader([:]), client: httpClient, policy: policy)
+            made[name] = upstream
+            return upstream
+        }
+    }
+
+    /// The kit's router (ops endpoints, middleware) with the service's OpenAPI document.
+    public func makeRouter(openAPIJSON: String) -> Router<FlotillaRequestContext> {
+        let router = runtime.makeRouter()
+        router.addOpenAPIDocument(openAPIJSON)
+        return router
+    }
+
+    /// A group of `router` whose routes require a verified access token.
+    public func authenticated(_ router: Router<FlotillaRequestContext>) -> RouterGroup<FlotillaRequestContext> {
+        router.group().add(middleware: AuthenticationMiddleware(verifier: verifier))
+    }
+
+    /// The event bus's metrics, registered when the service first publishes or consumes.
+    var eventMetrics: EventMetrics {
+        eventMetricsMade.withLock { made in
+            if let made { return made }
+            let metrics = EventMetrics(registry: runtime.metrics)
+            made = metrics
+            return metrics
+        }
+    }
+
+    /// Run `service` with the application (the event bus's relay and consumers use this).
+    func addBackgroundService(_ service: any Service) {
+        eventServices.withLock { $0.append(service) }
+    }
+
+    /// The application: the pool, Redis and HTTP client, the event bus, then `services`,
+    /// beside the HTTP server.
+    public func makeApplication(router: Router<FlotillaRequestContext>, services: [any Service] = []) -> FlotillaApplication {
+        let parts: [any Service] = ownsHTTPClient ? [pool, redis, httpClient] : [pool, redis]
+        return runtime.makeApplication(router: router, services: parts + eventServices.withLock { $0 } + services)
+    }
+}

@@ -1,0 +1,80 @@
+import Foundation
+
+/// How a service publishes and consumes events, from the environment.
+///
+/// | variable | default | meaning |
+/// |---|---|---|
+/// | `EVENTS_STREAM_PREFIX` | empty | prefix of stream names (`events:<service>`, `dead:<group>`), to share one Redis |
+/// | `EVENTS_STREAM_MAXLEN` | `100000` | entries kept per stream (approximate `MAXLEN ~` trimming) |
+/// | `EVENTS_RELAY_POLL_SECONDS` | `1` | relay's polling fallback when no `NOTIFY` arrives |
+/// | `EVENTS_RELAY_BATCH` | `100` | outbox rows published per transaction |
+/// | `EVENTS_OUTBOX_RETENTION_HOURS` | `72` | how long published rows are kept |
+/// | `EVENTS_CONSUMER_NAME` | `POD_NAME`, else host-pid | this replica's name in consumer groups |
+/// | `EVENTS_MAX_DELIVERIES` | `5` | deliveries before a message is dead-lettered |
+/// | `EVENTS_CLAIM_IDLE_SECONDS` | `30` | idle time after which a dead consumer's messages are reclaimed |
+/// | `EVENTS_READ_BLOCK_SECONDS` | `2` | how long one `XREADGROUP` waits for new entries |
+/// | `EVENTS_START_FROM` | `beginning` | where a new consumer group starts: `beginning` or `now` |
+/// | `EVENTS_WARN_OUTBOX_AGE_SECONDS` | `60` | `/health` warns when the oldest unpublished row is older |
+/// | `EVENTS_WARN_LAG` | `1000` | `/health` warns when a group's lag is larger |
+public struct EventBusConfiguration: Sendable {
+    /// Where a consumer group that does not exist yet starts reading.
+    public enum StartPosition: String, Sendable, CaseIterable {
+        /// Every entry still retained in the stream.
+        case beginning
+        /// Only entries added after the group is created.
+        case now
+    }
+
+    public var streamPrefix: String
+    public var streamMaxLength: Int
+    public var relayPollInterval: Duration
+    public var relayBatchSize: Int
+    public var outboxRetention: Duration
+    public var consumerName: String
+    public var maxDeliveries: Int
+    public var claimIdleTime: Duration
+    public var readBlock: Duration
+    public var startFrom: StartPosition
+    public var warnOutboxAge: Duration
+    public var warnLag: Int
+
+    /// Defaults (as `flotilla up` and tests use them).
+    public init() {
+        streamPrefix = ""
+        streamMaxLength = 100_000
+        relayPollInterval = .seconds(1)
+        relayBatchSize = 100
+        outboxRetention = .seconds(72 * 3600)
+        consumerName = Self.defaultConsumerName(podName: ProcessInfo.processInfo.environment["POD_NAME"])
+        maxDeliveries = 5
+        claimIdleTime = .seconds(30)
+        readBlock = .seconds(2)
+        startFrom = .beginning
+        warnOutboxAge = .seconds(60)
+        warnLag = 1000
+    }
+
+    /// Read the settings; problems are recorded on `environment`.
+    public init(identity: ServiceIdentity, environment: inout EnvironmentReader) {
+        self.init()
+        streamPrefix = environment.string("EVENTS_STREAM_PREFIX", default: streamPrefix)
+        streamMaxLength = environment.integer("EVENTS_STREAM_MAXLEN", default: streamMaxLength, in: 100...100_000_000)
+        relayPollInterval = environment.seconds("EVENTS_RELAY_POLL_SECONDS", default: relayPollInterval, in: 0.01...300)
+        relayBatchSize = environment.integer("EVENTS_RELAY_BATCH", default: relayBatchSize, in: 1...10_000)
+        outboxRetention = .seconds(3600 * environment.integer("EVENTS_OUTBOX_RETENTION_HOURS", default: 72, in: 0...8760))
+        consumerName = environment.string(
+            "EVENTS_CONSUMER_NAME", default: Self.defaultConsumerName(podName: environment.raw("POD_NAME")))
+        maxDeliveries = environment.integer("EVENTS_MAX_DELIVERIES", default: maxDeliveries, in: 1...1000)
+        claimIdleTime = environment.seconds("EVENTS_CLAIM_IDLE_SECONDS", default: claimIdleTime, in: 0.05...86_400)
+        readBlock = environment.seconds("EVENTS_READ_BLOCK_SECONDS", default: readBlock, in: 0.01...60)
+        startFrom = environment.choice("EVENTS_START_FROM", default: startFrom)
+        warnOutboxAge = environment.seconds("EVENTS_WARN_OUTBOX_AGE_SECONDS", default: warnOutboxAge, in: 1...86_400)
+        warnLag = environment.integer("EVENTS_WARN_LAG", default: warnLag, in: 1...100_000_000)
+    }
+
+    /// The pod's name in Kubernetes, else host and process id: unique per replica.
+    static func defaultConsumerName(podName: String?) -> String {
+        if let podName, !podName.isEmpty { return podName }
+        return "\(ProcessInfo.processInfo.hostName)-\(ProcessInfo.processInfo.processIdentifier)"
+    }
+}

@@ -1,0 +1,116 @@
+import Prometheus
+public import Logging
+public import ServiceLifecycle
+import Synchronization
+
+/// Publishes the service's outbox to its stream `events:<service>`: a lifecycle `Service`
+/// every producing service runs (``DataService/publishEvents()``).
+///
+/// It wakes on the outbox's `NOTIFY` (sent at commit) or, failing that, every
+/// `EVENTS_RELAY_POLL_SECONDS`; publishes committed rows in order, in batches, each `XADD`
+/// trimmed to about `EVENTS_STREAM_MAXLEN` entries; and marks them published in the same
+/// transaction that claimed them. With Redis (or PostgreSQL) away the rows wait and the relay
+/// backs off (up to 30 s); `/health` warns. Published rows are pruned after the retention.
+/// Several replicas: one publishes at a time (docs/adr/016).
+public final class OutboxRelay: Service, Sendable {
+    private let store: OutboxStore
+    private let redis: RedisClient
+    private let database: PostgresConfiguration
+    private let settings: EventBusConfiguration
+    private let stream: String
+    private let metrics: EventMetrics
+    private let logger: Logger
+    /// The last failure, until a publish succeeds (for `/health`).
+    let lastFailure = Mutex<String?>(nil)
+
+    init(pool: PostgresPool, redis: RedisClient, database: PostgresConfiguration, source: String,
+         settings: EventBusConfiguration, metrics: EventMetrics, logger: Logger) {
+        self.store = OutboxStore(pool: pool, source: source)
+        self.redis = redis
+        self.database = database
+        self.settings = settings
+        self.stream = settings.streamPrefix + EventEnvelope.streamName(source: source)
+        self.metrics = metrics
+        self.logger = logger.with(metadataKey: "component", value: "outbox-relay")
+    }
+
+    public func run() async throws {
+        try? await cancelWhenGracefulShutdown { await self.relayUntilCancelled() }
+    }
+
+    private func relayUntilCancelled() async {
+        var listener: PostgresNotificationListener?
+        var failures = 0
+        var lastPrune = ContinuousClock.Instant.now - .seconds(3600)
+        while !Task.isCancelled {
+            do {
+                if listener == nil { listener = try? await PostgresNotificationListener.listen(database, channel: Outbox.channel(schema: database.schema)) }
+                try await publishPending()
+                failures = 0
+                lastFailure.withLock { $0 = nil }
+                if ContinuousClock.now - lastPrune > .seconds(60) {
+                    lastPrune = .now
+                    let pruned = try await store.prune(olderThan: settings.outboxRetention)
+                    if pruned > 0 { logger.debug("published outbox rows pruned", metadata: ["rows": "\(pruned)"]) }
+                }
+                try await waitForWork(listener: &listener)
+            } catch is CancellationError {
+                break
+            } catch {
+                failures += 1
+                lastFailure.withLock { $0 = "\(error)" }
+                logger.warning("events not published; retrying", metadata: ["error.description": "\(error)", "attempt": "\(failures)"])
+                await refreshPendingMetrics()
+                try? await Task.sleep(for: Self.backoff(afterFailures: failures))
+            }
+        }
+        await listener?.close()
+    }
+
+    /// Publish batch after batch until the outbox is empty (or another replica is publishing).
+    private func publishPending() async throws {
+        while let count = try await store.publishBatch(limit: settings.relayBatchSize, publish) {
+            metrics.published.increment(by: Int64(count))
+            if count < settings.relayBatchSize { break }
+        }
+        await refreshPendingMetrics()
+    }
+
+    /// `XADD` each envelope in one round trip; any error reply fails the whole batch.
+    private func publish(_ envelopes: [EventEnvelope]) async throws {
+        let commands: [[any RedisArgument]] = try envelopes.map { envelope in
+            ["XADD", stream, "MAXLEN", "~", settings.streamMaxLength, "*", "id", envelope.id, "type", envelope.type, "event", try envelope.encoded()]
+        }
+        for reply in try await redis.pipeline(commands) {
+            if case .error(let message) = reply { throw RedisError(.server, message) }
+        }
+    }
+
+    /// Sleep until a NOTIFY or the poll interval; a lost listener connection is reopened next round.
+    private func waitForWork(listener: inout PostgresNotificationListener?) async throws {
+        guard let current = listener else { return try await Task.sleep(for: settings.relayPollInterval) }
+        do {
+            _ = try await current.wait(timeout: settings.relayPollInterval)
+        } catch {
+            await current.close()
+            listener = nil
+        }
+        try Task.checkCancellation()
+    }
+
+    private func refreshPendingMetrics() async {
+        guard let pending = try? await store.pending() else { return }
+        metrics.outboxPending.set(Double(pending.count))
+        metrics.outboxOldestAge.set(pending.oldestAge)
+    }
+
+    /// 100 ms doubling per consecutive failure, at most 30 s.
+    static func backoff(afterFailures failures: Int) -> Duration {
+        .milliseconds(min(30_000, 100 << min(failures - 1, 9)))
+    }
+
+    /// How many rows wait and the oldest one's age, for `/health` and `events status`.
+    func pending() async throws -> (count: Int, oldestAge: Double) {
+        try await store.pending()
+    }
+}

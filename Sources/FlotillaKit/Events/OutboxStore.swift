@@ -1,0 +1,66 @@
+import Foundation
+
+/// The relay's statements on the service's `outbox` table.
+struct OutboxStore: Sendable {
+    let pool: PostgresPool
+    let source: String
+
+    /// Outbox rows as published: the envelope, rebuilt from the row.
+    static let envelopeColumns = """
+        id::text AS id, event_type, event_version, aggregate_type, aggregate_id, actor, payload::text AS payload,
+        traceparent, request_id, to_char(occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS occurred_at
+        """
+
+    /// In one transaction: become the only publisher for now (a transaction-scoped advisory
+    /// lock, so replicas never interleave and order per aggregate holds), claim up to `limit`
+    /// unpublished rows in order (`FOR UPDATE SKIP LOCKED`), hand their envelopes to
+    /// `publish`, and mark them published when it returns. Returns how many were published,
+    /// or nil when another replica holds the lock. A throw from `publish` leaves every row
+    /// unpublished (some may reach the stream twice; consumers deduplicate by id).
+    func publishBatch(limit: Int, _ publish: ([EventEnvelope]) async throws -> Void) async throws -> Int? {
+        try await pool.withTransaction { session in
+            let lock = try await session.query("SELECT pg_try_advisory_xact_lock(hashtext(current_schema() || '.outbox_relay')) AS leader")
+            guard try lock.rows[0].decode("leader", as: Bool.self) else { return nil }
+            let rows = try await session.query(
+                "SELECT \(Self.envelopeColumns) FROM outbox WHERE published_at IS NULL ORDER BY position LIMIT $1 FOR UPDATE SKIP LOCKED",
+                [limit]
+            ).rows
+            guard !rows.isEmpty else { return 0 }
+            let envelopes = try rows.map(envelope(from:))
+            try await publish(envelopes)
+            try await session.query(
+                "UPDATE outbox SET published_at = now() WHERE id = ANY(string_to_array($1, ',')::uuid[])",
+                [envelopes.map(\.id).joined(separator: ",")])
+            return envelopes.count
+        }
+    }
+
+    /// How many rows wait, and the oldest one's age in seconds (0 when none).
+    func pending() async throws -> (count: Int, oldestAge: Double) {
+        let row = try await pool.query(
+            """
+            SELECT count(*)::int AS waiting, COALESCE(EXTRACT(EPOCH FROM now() - min(occurred_at)), 0)::float8 AS oldest
+            FROM outbox WHERE published_at IS NULL
+            """
+        ).rows[0]
+        return (try row.decode("waiting", as: Int.self), try row.decode("oldest", as: Double.self))
+    }
+
+    /// Delete rows published longer than `retention` ago; how many went.
+    @discardableResult
+    func prune(olderThan retention: Duration) async throws -> Int {
+        try await pool.query(
+            "DELETE FROM outbox WHERE published_at < now() - make_interval(secs => $1)", [Double(retention.wholeMilliseconds) / 1000]
+        ).affectedRows
+    }
+
+    private func envelope(from row: PostgresRow) throws -> EventEnvelope {
+        let fields = try JSONDecoder().decode([String: JSONValue].self, from: Data(try row.decode("payload", as: String.self).utf8))
+        return EventEnvelope(
+            id: try row.decode("id"), type: try row.decode("event_type"), version: try row.decode("event_version"),
+            occurredAt: try row.decode("occurred_at"), source: source,
+            aggregate: .init(type: try row.decode("aggregate_type"), id: try row.decode("aggregate_id")),
+            actor: try row.decode("actor", as: String?.self), data: fields,
+            traceparent: try row.decode("traceparent", as: String?.self), requestID: try row.decode("request_id", as: String?.self))
+    }
+}

@@ -1,0 +1,33 @@
+/// The consumer side's record of events already handled, in the consuming service's own
+/// schema: the handler's transaction inserts the event's id, so a second delivery of the same
+/// event finds it and is skipped inside the same transaction (exactly-once effect on the
+/// service's data, over at-least-once delivery).
+public enum ProcessedEvents {
+    /// The migration creating `processed_events`, as version `version` of the service.
+    public static func migration(version: Int) -> Migration {
+        Migration(version: version, name: "create_processed_events", sql: """
+            -- Events this service's consumer has handled (idempotency across redeliveries).
+            CREATE TABLE processed_events (
+                event_id uuid PRIMARY KEY,
+                event_type text NOT NULL,
+                stream text NOT NULL,
+                entry_id text NOT NULL,
+                processed_at timestamptz NOT NULL DEFAULT now()
+            );
+            CREATE INDEX processed_events_by_stream ON processed_events (stream, processed_at);
+            """)
+    }
+}
+
+extension PostgresSession {
+    /// Mark `envelope` handled in the current transaction; false when it already was.
+    func markProcessed(_ envelope: EventEnvelope, stream: String, entryID: String) async throws -> Bool {
+        !(try await query(
+            """
+            INSERT INTO processed_events (event_id, event_type, stream, entry_id) VALUES ($1::uuid, $2, $3, $4)
+            ON CONFLICT (event_id) DO NOTHING RETURNING event_id
+            """,
+            [envelope.id, envelope.type, stream, entryID]
+        ).rows.isEmpty)
+    }
+}
