@@ -35,15 +35,16 @@ public final class PrivateRedis: Sendable {
     private let pid: pid_t
     private let stopped = Atomic<Bool>(false)
 
-    /// Start `redis-server` on a free loopback port and wait until it answers.
-    public init() async throws {
-        port = try FreePort.allocate()
-        let arguments = ["redis-server", "--bind", "127.0.0.1", "--port", String(port), "--save", "", "--appendonly", "no", "--loglevel", "warning"]
+    /// Start `redis-server` on `port` (a free loopback port when nil: pass a stopped server's
+    /// port to "restart" it, empty) and wait until it answers.
+    public init(port: Int? = nil) async throws {
+        self.port = try port ?? FreePort.allocate()
+        let arguments = ["redis-server", "--bind", "127.0.0.1", "--port", String(self.port), "--save", "", "--appendonly", "no", "--loglevel", "warning"]
         guard let pid = CleanSpawn.spawn(arguments[0], Array(arguments.dropFirst())) else {
             throw ToolMissing(tool: "redis-server", hint: "scripts/test-deps install")
         }
         self.pid = pid
-        let deadline = ContinuousClock.now + .seconds(10)
+        let deadline = ContinuousClock.now + .seconds(60)
         while ContinuousClock.now < deadline {
             if let client = try? TestRedis.makeClient(url: url), (try? await client.send("PING")) != nil {
                 await client.close()

@@ -9,7 +9,7 @@ struct HabitsApp {
     static let migrations = EmbeddedMigrations.all + Outbox.migrations(startingAt: 2)
 
     static func main() async {
-        await ServiceCommand.main(identity: identity, migrations: migrations, seed: DemoHabits.seed) { environment in
+        await ServiceCommand.main(identity: identity, migrations: migrations, seed: DemoHabits.seed, events: EventRoles(publishes: true)) { environment in
             let configuration = HabitsConfiguration(environment: &environment)
             try environment.validate()
             return buildApplication(configuration)

@@ -28,6 +28,16 @@ public struct RedisStream: Sendable {
         return id
     }
 
+    /// Up to `count` entries from `start` (an entry id, or `-` for the first) in order.
+    public func range(from start: String = "-", count: Int = 1000) async throws -> [Entry] {
+        try Self.entries(try await client.send("XRANGE", name, start, "+", "COUNT", count))
+    }
+
+    /// How many entries the stream holds.
+    public func length() async throws -> Int {
+        try await client.send("XLEN", name).int ?? 0
+    }
+
     /// Create consumer group `group` (and the stream) if it does not exist; new groups start
     /// at the stream's beginning.
     public func createGroup(_ group: String) async throws {

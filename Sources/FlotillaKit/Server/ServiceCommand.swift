@@ -14,6 +14,7 @@ import Darwin
 ///   when the URL answers 2xx, 1 otherwise (for container `HEALTHCHECK`s);
 /// - `<service> migrate`: apply pending migrations to the service's schema and exit;
 /// - `<service> seed`: apply migrations, then load the service's demo data (idempotent);
+/// - `<service> events status|replay-dead|replay --from X`: the service's event streams;
 /// - `<service> --version`, `<service> --help`.
 ///
 /// Invalid configuration exits with status 78 (`EX_CONFIG`) and names every bad variable.
@@ -28,11 +29,13 @@ public enum ServiceCommand {
     ///   - migrations: the service's schema migrations, if it has a database.
     ///   - seed: loads demo data into the migrated schema (must be idempotent); returns a
     ///     one-line summary.
+    ///   - events: the event streams the service publishes and consumes.
     ///   - build: reads the service's configuration from the environment and builds its app.
     public static func main(
         identity: ServiceIdentity,
         migrations: [Migration] = [],
         seed: (@Sendable (PostgresPool, Logger) async throws -> String)? = nil,
+        events: EventRoles? = nil,
         arguments: [String] = CommandLine.arguments,
         build: @Sendable (inout EnvironmentReader) async throws -> FlotillaApplication
     ) async -> Never {
@@ -44,6 +47,8 @@ public enum ServiceCommand {
             exit(await migrate(identity: identity, migrations: migrations, environment: EnvironmentReader()))
         case "seed" where seed != nil:
             exit(await migrate(identity: identity, migrations: migrations, environment: EnvironmentReader(), then: seed))
+        case "events" where events != nil:
+            exit(await EventsCommand.run(identity: identity, roles: events!, arguments: Array(arguments.dropFirst())))
         case "healthcheck":
             exit(healthcheck(identity: identity, arguments: Array(arguments.dropFirst())))
         case "sleep":
@@ -154,6 +159,8 @@ public enum ServiceCommand {
                                       exit 0 if URL (default http://127.0.0.1:$PORT/ready) answers 2xx
                \(identity.name) migrate             apply pending database migrations and exit
                \(identity.name) seed                migrate, then load demo data (services that have some)
+               \(identity.name) events status|replay-dead|replay --from ID|TIME
+                                      the event streams (services that publish or consume events)
                \(identity.name) sleep SECONDS       wait, then exit 0 (a preStop hook without a shell)
                \(identity.name) --version
         """

@@ -1,0 +1,116 @@
+import FlotillaKit
+import FlotillaKitTesting
+import Foundation
+import HummingbirdTesting
+import Synchronization
+import Testing
+
+/// The consumer: idempotent handling, retries and dead letters, reclaiming a dead replica's
+/// messages, and the causing request's trace carried into the handler's log lines.
+@Suite("event bus: consumers")
+struct EventConsumerTests {
+    @Test func aDuplicateDeliveryIsHandledOnceAndTheTraceContinues() async throws {
+        let bus = try await EventBusHarness.make()
+        let logs = LogCapture()
+        let consumer = try bus.service(named: "consumer", logs: logs)
+        let recorder = RecordingHandlers()
+        consumer.consumeEvents(from: [bus.source], handlers: recorder.handlers)
+        let trace = TraceContext.startTrace()
+        let envelope = EventBusHarness.envelope(source: bus.source, traceparent: trace.traceparent, requestID: "req-consumer-1")
+        try await bus.application(consumer).test(.live) { _ in
+            try await bus.deliver(envelope)
+            try await bus.deliver(envelope)
+            try await bus.deliver(EventBusHarness.envelope(source: bus.source, type: "thing.unknown"))
+            try await waitUntil("all three entries are acknowledged") {
+                let info = try await bus.redis.send("XINFO", "GROUPS", bus.stream(of: bus.source).name)
+                let group = try #require(info.array?.first)
+                return Self.field("entries-read", of: group) == 3 && Self.field("pending", of: group) == 0
+            }
+        }
+        #expect(try await bus.handled().map(\.id) == [envelope.id], "handled once")
+        #expect(recorder.attempts.load(ordering: .relaxed) == 1, "the duplicate was skipped before its handler ran")
+        let handledLine = try #require(try logs.records(withMessage: "event handled").first)
+        #expect(handledLine["trace_id"] == .string(trace.traceID), "the consumer's log line continues the causing request's trace")
+        #expect(handledLine["request_id"] == "req-consumer-1")
+        #expect(handledLine["event.id"] == .string(envelope.id))
+        #expect(try logs.records(withMessage: "duplicate event skipped").count == 1)
+        await bus.close()
+    }
+
+    @Test func aFailingHandlerIsRetriedThenDeadLetteredAndCanBeReplayed() async throws {
+        let bus = try await EventBusHarness.make()
+        let consumer = try bus.service(named: "consumer", ["EVENTS_MAX_DELIVERIES": "3", "EVENTS_CLAIM_IDLE_SECONDS": "0.2"])
+        let recorder = RecordingHandlers()
+        recorder.failing.store(true, ordering: .relaxed)
+        consumer.consumeEvents(from: [bus.source], handlers: recorder.handlers)
+        let envelope = EventBusHarness.envelope(source: bus.source)
+        let dead = RedisStream(client: bus.redis, name: bus.prefix + "dead:consumer")
+        try await bus.application(consumer).test(.live) { _ in
+            try await bus.deliver(envelope)
+            try await waitUntil("the event is dead-lettered") { try await dead.length() == 1 }
+            #expect(recorder.attempts.load(ordering: .relaxed) == 3, "one delivery and two redeliveries")
+            let letter = try #require(try await dead.range().first)
+            #expect(letter.fields["error"] == "the test handler refuses this event")
+            #expect(letter.fields["deliveries"] == "3" && letter.fields["id"] == envelope.id)
+            #expect(try await bus.handled().isEmpty, "a failed handler's writes are rolled back")
+            let pending = try await bus.redis.send("XPENDING", bus.stream(of: bus.source).name, "consumer")
+            #expect(pending.array?.first?.int == 0, "dead letters are acknowledged")
+            let metrics = consumer.runtime.metrics.exposition()
+            #expect(metrics.contains(#"events_dead_lettered_total{stream="\#(bus.prefix)events:\#(bus.source)",group="consumer"} 1"#))
+
+            // Fixed: the dead letter goes back and is handled.
+            recorder.failing.store(false, ordering: .relaxed)
+            let admin = EventBusAdmin(
+                pool: bus.pool, redis: bus.redis, settings: consumer.configuration.events, service: "consumer", publishes: false, consumes: [bus.source])
+            #expect(try await admin.status().deadLetters == 1)
+            #expect(try await admin.replayDead() == 1)
+            try await waitUntil("the replayed event is handled") { try await bus.handled().count == 1 }
+            #expect(try await dead.length() == 0)
+        }
+        await bus.close()
+    }
+
+    @Test func messagesPendingOnADeadConsumerAreReclaimed() async throws {
+        let bus = try await EventBusHarness.make()
+        let stream = bus.stream(of: bus.source)
+        try await stream.createGroup("consumer")
+        let envelopes = (0..<3).map { EventBusHarness.envelope(source: bus.source, aggregate: "t\($0)") }
+        for envelope in envelopes { try await bus.deliver(envelope) }
+        // A replica took them and died before acknowledging.
+        #expect(try await stream.read(group: "consumer", consumer: "dead-pod", count: 10).count == 3)
+
+        let consumer = try bus.service(named: "consumer", ["EVENTS_CLAIM_IDLE_SECONDS": "0.2"])
+        consumer.consumeEvents(from: [bus.source], handlers: RecordingHandlers().handlers)
+        try await bus.application(consumer).test(.live) { _ in
+            try await waitUntil("the dead replica's messages are handled") { try await bus.handled().count == 3 }
+            try await waitUntil("and acknowledged") {
+                try await bus.redis.send("XPENDING", stream.name, "consumer").array?.first?.int == 0
+            }
+        }
+        #expect(Set(try await bus.handled().map(\.id)) == Set(envelopes.map(\.id)))
+        await bus.close()
+    }
+
+    @Test func replayFromATimeRunsTheHandlersAgain() async throws {
+        let bus = try await EventBusHarness.make()
+        let consumer = try bus.service(named: "consumer")
+        consumer.consumeEvents(from: [bus.source], handlers: RecordingHandlers().handlers)
+        let envelope = EventBusHarness.envelope(source: bus.source)
+        let admin = EventBusAdmin(
+            pool: bus.pool, redis: bus.redis, settings: consumer.configuration.events, service: "consumer", publishes: false, consumes: [bus.source])
+        try await bus.application(consumer).test(.live) { _ in
+            try await bus.deliver(envelope)
+            try await waitUntil("the event is handled") { try await bus.handled().count == 1 }
+            _ = try await admin.replay(from: "1970-01-01T00:00:00Z")
+            try await waitUntil("the event is handled again after the replay") { try await bus.handled().count == 2 }
+            await #expect(throws: ReplayPositionError.self) { try await admin.replay(from: "yesterday") }
+        }
+        await bus.close()
+    }
+
+    static func field(_ name: String, of group: RedisValue) -> Int? {
+        let flat = group.array ?? []
+        guard let index = flat.firstIndex(where: { $0.string == name }), index + 1 < flat.count else { return nil }
+        return flat[index + 1].int
+    }
+}

@@ -1,0 +1,121 @@
+import FlotillaKit
+import FlotillaKitTesting
+import Foundation
+import HTTPTypes
+import HummingbirdTesting
+import NIOCore
+import Synchronization
+import Testing
+
+/// The relay: what a commit publishes (and a rollback does not), the envelope, replicas,
+/// and Redis going away.
+@Suite("event bus: outbox relay")
+struct OutboxRelayTests {
+    struct Abort: Error {}
+
+    @Test func aCommitIsPublishedWithItsEnvelopeAndARollbackIsNot() async throws {
+        let bus = try await EventBusHarness.make()
+        // A poll interval longer than the test: only the NOTIFY at commit can wake the relay.
+        let producer = try bus.service(named: bus.source, ["EVENTS_RELAY_POLL_SECONDS": "300"])
+        producer.publishEvents()
+        try await bus.application(producer).test(.live) { client in
+            // Wait for the relay's first (empty) round, so what follows is woken by NOTIFY.
+            try await waitUntil("the relay has run once") { producer.runtime.metrics.exposition().contains("events_outbox_pending 0") }
+            let correlation = RequestCorrelation(requestID: "req-relay-1", trace: .startTrace())
+            let first = try await RequestCorrelation.$current.withValue(correlation) {
+                try await bus.record("thing.made", aggregate: "t1", data: ["size": .int(3), "name": .string("ab\"c")])
+            }
+            await #expect(throws: Abort.self) {
+                try await bus.pool.withTransaction { session in
+                    try await session.recordEvent("thing.dropped", aggregate: "thing", id: "t1", data: [:])
+                    throw Abort()
+                }
+            }
+            let second = try await bus.record("thing.made", aggregate: "t2")
+            try await waitUntil("both committed events are in the stream") { try await bus.stream(of: bus.source).length() >= 2 }
+
+            let envelopes = try await bus.published(by: bus.source)
+            #expect(envelopes.map(\.id) == [first, second], "the rolled-back event never reaches the stream")
+            let envelope = try #require(envelopes.first)
+            #expect(envelope.type == "thing.made" && envelope.version == 1 && envelope.source == bus.source)
+            #expect(envelope.aggregate == .init(type: "thing", id: "t1") && envelope.actor == "user-1")
+            #expect(envelope.data == ["size": .int(3), "name": .string("ab\"c")])
+            #expect(envelope.traceparent == correlation.trace.traceparent && envelope.requestID == "req-relay-1")
+            #expect(envelope.occurredAt.wholeMatch(of: /\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z/) != nil, "\(envelope.occurredAt)")
+            #expect(envelopes[1].traceparent == nil && envelopes[1].requestID == nil, "no request, no correlation")
+            let entry = try #require(try await bus.stream(of: bus.source).range().first)
+            #expect(entry.fields["id"] == first && entry.fields["type"] == "thing.made")
+            try await waitUntil("the rows are marked published") {
+                try await bus.pool.query("SELECT 1 FROM outbox WHERE published_at IS NULL").rows.isEmpty
+            }
+            let health = try await client.execute(uri: "/health", method: .get)
+            #expect(String(buffer: health.body).contains(#""events:outbox""#))
+        }
+        await bus.close()
+    }
+
+    @Test func twoRelaysOnOneOutboxPublishEachRowOnceInOrderPerAggregate() async throws {
+        let bus = try await EventBusHarness.make()
+        let replicas = try (0..<2).map { _ in try bus.service(named: bus.source, ["EVENTS_RELAY_BATCH": "7", "EVENTS_RELAY_POLL_SECONDS": "0.05"]) }
+        for replica in replicas { replica.publishEvents() }
+        try await bus.application(replicas[0]).test(.live) { _ in
+            try await bus.application(replicas[1]).test(.live) { _ in
+                // Five aggregates, forty changes each, written concurrently.
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    for aggregate in 0..<5 {
+                        group.addTask {
+                            for step in 0..<40 { try await bus.record("thing.made", aggregate: "a\(aggregate)", data: ["step": .int(step)]) }
+                        }
+                    }
+                    try await group.waitForAll()
+                }
+                try await waitUntil("every row is published") {
+                    try await bus.pool.query("SELECT 1 FROM outbox WHERE published_at IS NULL").rows.isEmpty
+                }
+            }
+        }
+        let envelopes = try await bus.published(by: bus.source)
+        #expect(envelopes.count == 200, "each row exactly once")
+        #expect(Set(envelopes.map(\.id)).count == 200)
+        for aggregate in 0..<5 {
+            let steps = envelopes.filter { $0.aggregate.id == "a\(aggregate)" }.map { $0.data["step"] }
+            #expect(steps == (0..<40).map { .int($0) }, "aggregate a\(aggregate) in order")
+        }
+        await bus.close()
+    }
+
+    @Test func rowsWaitWhileRedisIsDownThenArriveInOrder() async throws {
+        let first = try await PrivateRedis()
+        let bus = try await EventBusHarness.make(redisURL: first.url)
+        let restarted = Mutex<PrivateRedis?>(nil)
+        let producer = try bus.service(named: bus.source, ["EVENTS_RELAY_POLL_SECONDS": "0.1"])
+        producer.publishEvents()
+        try await bus.application(producer).test(.live) { client in
+            try await bus.record("thing.made", aggregate: "before")
+            try await waitUntil("the first event is published") { try await bus.stream(of: bus.source).length() == 1 }
+
+            first.stop()
+            for step in 0..<12 { try await bus.record("thing.made", aggregate: "w\(step % 3)", data: ["step": .int(step)]) }
+            try await waitUntil("/health warns that events wait") {
+                let health = try await client.execute(uri: "/health", method: .get)
+                let body = String(buffer: health.body)
+                return body.contains("publishing fails") && body.contains(#""status":"warn""#)
+            }
+            #expect(try await bus.pool.query("SELECT 1 FROM outbox WHERE published_at IS NULL").rows.count == 12, "nothing lost, nothing marked")
+
+            // A new, empty server on the same port: every waiting row arrives.
+            let second = try await PrivateRedis(port: first.port)
+            restarted.withLock { $0 = second }
+            try await waitUntil("the waiting rows are published", ceiling: .seconds(120)) {
+                (try? await bus.stream(of: bus.source).length()) == 12
+            }
+            let envelopes = try await bus.published(by: bus.source)
+            for aggregate in 0..<3 {
+                let steps = envelopes.filter { $0.aggregate.id == "w\(aggregate)" }.compactMap { $0.data["step"] }
+                #expect(steps == stride(from: aggregate, to: 12, by: 3).map { .int($0) }, "w\(aggregate) in order")
+            }
+        }
+        restarted.withLock { $0?.stop() }
+        await bus.close()
+    }
+}
