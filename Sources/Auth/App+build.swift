@@ -5,7 +5,7 @@ import Logging
 /// Build the auth application; used by `main` and by the tests.
 func buildApplication(_ configuration: AuthConfiguration) async throws -> FlotillaApplication {
     let runtime = ServiceRuntime(configuration: configuration.service)
-    let pool = runtime.makePostgresPool(configuration.database, migrations: EmbeddedMigrations.all)
+    let pool = runtime.makePostgresPool(configuration.database, migrations: AuthApp.migrations)
     let redis = runtime.makeRedisClient(configuration.redis)
     let ring = try await SigningKeyRing.load(configuration.signing)
     runtime.logger.info("signing keys loaded", metadata: ["active_kid": "\(ring.active.kid)", "kids": "\(ring.keys.map(\.kid).sorted())"])
@@ -30,7 +30,9 @@ func buildApplication(_ configuration: AuthConfiguration) async throws -> Flotil
     let issuer = TokenIssuer(ring: ring, issuer: configuration.issuer, audience: configuration.audience, lifetime: configuration.accessTokenLifetime)
     let verifier = TokenVerifier(keys: await StaticKeySource(ring.jwks), policy: verification, denylist: denylist)
 
-    let account = AccountController(users: users, hasher: hasher, policy: policy, audit: audit, bootstrapAdminEmail: configuration.bootstrapAdminEmail)
+    let relay = runtime.makeOutboxRelay(pool: pool, redis: redis, database: configuration.database, settings: configuration.events)
+    let account = AccountController(
+        users: users, sessions: sessions, hasher: hasher, policy: policy, audit: audit, bootstrapAdminEmail: configuration.bootstrapAdminEmail)
     let login = LoginController(
         users: users, sessions: sessions, hasher: hasher,
         throttle: LoginThrottle(client: redis, policy: configuration.throttle, prefix: configuration.redisKeyPrefix + "login:"),
@@ -62,5 +64,5 @@ func buildApplication(_ configuration: AuthConfiguration) async throws -> Flotil
     APIKeyController(apiKeys: apiKeys, audit: audit).addRoutes(to: authenticated)
     AdminController(users: users, clients: clients, audit: audit).addRoutes(to: authenticated)
 
-    return runtime.makeApplication(router: router, services: [pool, redis])
+    return runtime.makeApplication(router: router, services: [pool, redis, relay])
 }

@@ -6,8 +6,11 @@ import FlotillaKit
 struct AuthApp {
     static let identity = ServiceIdentity(name: "auth", version: "0.1.0", defaultPort: 3001)
 
+    /// The service's schema: its own tables, then the kit's event outbox.
+    static let migrations = EmbeddedMigrations.all + Outbox.migrations(startingAt: 4)
+
     static func main() async {
-        await ServiceCommand.main(identity: identity, migrations: EmbeddedMigrations.all) { environment in
+        await ServiceCommand.main(identity: identity, migrations: migrations, events: EventRoles(publishes: true)) { environment in
             let configuration = AuthConfiguration(environment: &environment)
             try environment.validate()
             return try await buildApplication(configuration)

@@ -3,8 +3,9 @@ import Hummingbird
 
 /// Build the catalog application; used by `main` and by the tests.
 func buildApplication(_ configuration: CatalogConfiguration, httpClient: FlotillaHTTPClient? = nil) -> FlotillaApplication {
-    let service = DataService(configuration.base, migrations: EmbeddedMigrations.all, httpClient: httpClient)
-    let products = ProductRepository(pool: service.pool)
+    let service = DataService(configuration.base, migrations: CatalogApp.migrations, httpClient: httpClient)
+    service.publishEvents()
+    let products = ProductRepository(pool: service.pool, lowStockThreshold: configuration.lowStockThreshold)
     let cache = RedisCache(
         client: service.redis, name: "product", prefix: configuration.redisKeyPrefix + "product:", ttl: configuration.productCacheTTL,
         metrics: service.runtime.metrics, logger: service.runtime.logger)

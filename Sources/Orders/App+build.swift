@@ -4,7 +4,8 @@ import Logging
 
 /// Build the orders application; used by `main` and by the tests.
 func buildApplication(_ configuration: OrdersConfiguration, httpClient: FlotillaHTTPClient? = nil) -> FlotillaApplication {
-    let service = DataService(configuration.base, migrations: EmbeddedMigrations.all, httpClient: httpClient)
+    let service = DataService(configuration.base, migrations: OrdersApp.migrations, httpClient: httpClient)
+    service.publishEvents()
     let runtime = service.runtime
     let upstreams = CheckoutUpstreams(
         catalog: service.upstream("catalog"), customers: service.upstream("customers"),

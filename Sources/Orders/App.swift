@@ -6,8 +6,11 @@ import FlotillaKit
 struct OrdersApp {
     static let identity = ServiceIdentity(name: "orders", version: "0.1.0", defaultPort: 3017)
 
+    /// The service's schema: its own tables, then the kit's event outbox.
+    static let migrations = EmbeddedMigrations.all + Outbox.migrations(startingAt: 3)
+
     static func main() async {
-        await ServiceCommand.main(identity: identity, migrations: EmbeddedMigrations.all, seed: DemoOrders.seed) { environment in
+        await ServiceCommand.main(identity: identity, migrations: migrations, seed: DemoOrders.seed, events: EventRoles(publishes: true)) { environment in
             let configuration = OrdersConfiguration(environment: &environment)
             try environment.validate()
             return buildApplication(configuration)

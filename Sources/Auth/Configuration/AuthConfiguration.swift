@@ -5,6 +5,8 @@ struct AuthConfiguration: Sendable {
     var service: ServiceConfiguration
     var database: PostgresConfiguration
     var redis: RedisConfiguration
+    /// How the outbox is published (`EVENTS_*`).
+    var events: EventBusConfiguration
     /// `iss` and `aud` of the tokens it issues (the same variables verifiers read).
     var issuer: String
     var audience: String
@@ -33,6 +35,7 @@ struct AuthConfiguration: Sendable {
         service = ServiceConfiguration(identity: AuthApp.identity, environment: &environment)
         database = PostgresConfiguration(environment: &environment, applicationName: AuthApp.identity.name)
         redis = RedisConfiguration(environment: &environment)
+        events = EventBusConfiguration(identity: AuthApp.identity, environment: &environment)
         let verification = TokenVerifierConfiguration(environment: &environment)
         issuer = verification.policy.issuer
         audience = verification.policy.audience

@@ -12,15 +12,45 @@ struct UserRepository: Sendable {
 
     static let columns = "id, email, name, password_hash, roles, totp_secret, totp_enabled, totp_last_step, created_at"
 
-    /// Insert a new account; 409 `email_taken` when the email is registered already.
+    /// Insert a new account and record `user.registered`; 409 `email_taken` when the email is
+    /// registered already.
     func create(email: String, name: String, passwordHash: String, roles: [Role]) async throws -> User {
         do {
-            let result = try await pool.query(
-                "INSERT INTO users (id, email, name, password_hash, roles) VALUES ($1, $2, $3, $4, $5) RETURNING \(Self.columns)",
-                [UUID(), email, name, passwordHash, roles.map(\.rawValue)])
-            return try result.rows[0].decode(User.self)
+            return try await pool.withTransaction { session in
+                let user = try await session.query(
+                    "INSERT INTO users (id, email, name, password_hash, roles) VALUES ($1, $2, $3, $4, $5) RETURNING \(Self.columns)",
+                    [UUID(), email, name, passwordHash, roles.map(\.rawValue)]
+                ).rows[0].decode(User.self)
+                let id = user.id.lowercasedString
+                try await session.recordEvent(
+                    "user.registered", aggregate: "user", id: id, actor: id,
+                    data: ["user_id": .string(id), "email": .string(user.email), "name": .string(user.name)])
+                return user
+            }
         } catch let error as PostgresError where error.sqlState == PostgresError.SQLState.uniqueViolation {
             throw APIError(.conflict, code: "email_taken", message: "An account with this email already exists; log in or reset the password.", details: ["field": "email"])
+        }
+    }
+
+    /// Delete the account (sessions, keys and codes go with it) and record `user.deleted`;
+    /// false when it was already gone.
+    func delete(id: UUID) async throws -> Bool {
+        try await pool.withTransaction { session in
+            guard try await session.query("DELETE FROM users WHERE id = $1 RETURNING id", [id]).affectedRows == 1 else { return false }
+            let text = id.lowercasedString
+            try await session.recordEvent("user.deleted", aggregate: "user", id: text, actor: text, data: ["user_id": .string(text)])
+            return true
+        }
+    }
+
+    /// Record `user.locked`: sign-in to the account is refused for `seconds` after repeated
+    /// failures (from `clientIP`), so its owner can be told.
+    func recordLocked(_ user: User, seconds: Int, clientIP: String) async throws {
+        let id = user.id.lowercasedString
+        try await pool.withTransaction { session in
+            try await session.recordEvent(
+                "user.locked", aggregate: "user", id: id,
+                data: ["user_id": .string(id), "email": .string(user.email), "locked_seconds": .int(seconds), "client_ip": .string(clientIP)])
         }
     }
 

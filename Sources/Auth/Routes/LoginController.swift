@@ -66,6 +66,10 @@ struct LoginController: Sendable {
             audit.record(.login, outcome: "failure", subject: user?.id.lowercasedString, ["client_ip": "\(client.address)", "known_account": "\(user != nil)"])
             if let lockout {
                 audit.record(.lockout, outcome: "success", ["scope": "\(lockout.scope)", "seconds": "\(lockout.retryAfter.components.seconds)"])
+                // Only an existing account's owner is told; the answer stays the same either way.
+                if let user, lockout.scope == "account" {
+                    try await users.recordLocked(user, seconds: Int(lockout.retryAfter.components.seconds), clientIP: client.address)
+                }
             }
             throw Self.invalidCredentials
         }

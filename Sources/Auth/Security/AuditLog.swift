@@ -7,6 +7,7 @@ import Prometheus
 struct AuditLog: Sendable {
     enum Event: String, Sendable {
         case register
+        case accountDelete = "account_delete"
         case login
         case lockout
         case refresh

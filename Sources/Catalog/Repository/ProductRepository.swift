@@ -9,6 +9,8 @@ import Foundation
 /// Products in PostgreSQL.
 struct ProductRepository: Sendable {
     let pool: PostgresPool
+    /// Stock below which a purchase records `product.low_stock` (`CATALOG_LOW_STOCK_THRESHOLD`).
+    var lowStockThreshold = 5
     static let columns = "id, name, brand, category, price, stock, metadata, created_at, updated_at"
 
     /// The result of a purchase: enough to answer without a second read.
@@ -63,13 +65,24 @@ struct ProductRepository: Sendable {
         !(try await pool.query("DELETE FROM products WHERE id = $1 RETURNING id", [id]).rows.isEmpty)
     }
 
-    /// Take `quantity` from stock in one statement, so concurrent buyers can never oversell.
+    /// Take `quantity` from stock in one statement, so concurrent buyers can never oversell;
+    /// the purchase that takes the stock below the low-stock threshold records `product.low_stock`.
     func decrement(_ id: String, by quantity: Int) async throws -> Decrement {
-        let rows = try await pool.query(
-            "UPDATE products SET stock = stock - $1, updated_at = now() WHERE id = $2 AND stock >= $1 RETURNING \(Self.columns)",
-            [quantity, id]
-        ).decode(Product.self)
-        if let product = rows.first { return .done(product) }
+        let bought = try await pool.withTransaction { session -> Product? in
+            let rows = try await session.query(
+                "UPDATE products SET stock = stock - $1, updated_at = now() WHERE id = $2 AND stock >= $1 RETURNING \(Self.columns)",
+                [quantity, id]
+            ).decode(Product.self)
+            guard let product = rows.first else { return nil }
+            if product.stock < lowStockThreshold && product.stock + quantity >= lowStockThreshold {
+                try await session.recordEvent(
+                    "product.low_stock", aggregate: "product", id: product.id,
+                    data: ["product_id": .string(product.id), "name": .string(product.name), "stock": .int(product.stock),
+                           "threshold": .int(lowStockThreshold)])
+            }
+            return product
+        }
+        if let product = bought { return .done(product) }
         let stock = try await pool.query("SELECT stock FROM products WHERE id = $1", [id]).rows.first
         guard let stock else { return .notFound }
         return .insufficient(available: try stock.decode("stock", as: Int.self))

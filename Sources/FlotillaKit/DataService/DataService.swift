@@ -17,7 +17,6 @@ public final class DataService: Sendable {
     private let ownsHTTPClient: Bool
     private let upstreams = Mutex<[String: Upstream]>([:])
     private let eventServices = Mutex<[any Service]>([])
-    private let eventMetricsMade = Mutex<EventMetrics?>(nil)
 
     /// Build the shared parts. `migrations` are the service's schema; `httpClient` is passed by
     /// tests that share one client between many applications (then the caller shuts it down).
@@ -64,16 +63,6 @@ public final class DataService: Sendable {
     /// A group of `router` whose routes require a verified access token.
     public func authenticated(_ router: Router<FlotillaRequestContext>) -> RouterGroup<FlotillaRequestContext> {
         router.group().add(middleware: AuthenticationMiddleware(verifier: verifier))
-    }
-
-    /// The event bus's metrics, registered when the service first publishes or consumes.
-    var eventMetrics: EventMetrics {
-        eventMetricsMade.withLock { made in
-            if let made { return made }
-            let metrics = EventMetrics(registry: runtime.metrics)
-            made = metrics
-            return metrics
-        }
     }
 
     /// Run `service` with the application (the event bus's relay and consumers use this).

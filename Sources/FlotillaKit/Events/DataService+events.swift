@@ -2,11 +2,7 @@ extension DataService {
     /// Publish this service's outbox to `events:<service>` with an ``OutboxRelay`` running
     /// beside the server (the service's migrations must include ``Outbox/migrations(startingAt:)``).
     public func publishEvents() {
-        let relay = OutboxRelay(
-            pool: pool, redis: redis, database: configuration.database, source: configuration.service.identity.name,
-            settings: configuration.events, metrics: eventMetrics, logger: runtime.logger)
-        runtime.healthChecks.register(OutboxHealthCheck(relay: relay, warnAge: configuration.events.warnOutboxAge))
-        addBackgroundService(relay)
+        addBackgroundService(runtime.makeOutboxRelay(pool: pool, redis: redis, database: configuration.database, settings: configuration.events))
     }
 
     /// Consume the event streams of the services `sources` as the group named after this
@@ -19,8 +15,20 @@ extension DataService {
             name: name, consumer: settings.consumerName, streams: sources.map { settings.streamPrefix + EventEnvelope.streamName(source: $0) },
             redis: redis, maxLength: settings.streamMaxLength, deadLetters: settings.streamPrefix + "dead:\(name)")
         let consumer = EventConsumer(
-            group: group, handlers: handlers, pool: pool, redis: configuration.redis, settings: settings, metrics: eventMetrics, logger: runtime.logger)
+            group: group, handlers: handlers, pool: pool, redis: configuration.redis, settings: settings, metrics: runtime.eventMetrics, logger: runtime.logger)
         runtime.healthChecks.register(ConsumerHealthCheck(consumer: consumer, warnLag: settings.warnLag))
         addBackgroundService(consumer)
+    }
+}
+
+extension ServiceRuntime {
+    /// The relay publishing the outbox of `pool`'s schema to `events:<service>`, with its
+    /// `/health` check; run it beside the server. (``DataService/publishEvents()`` does this
+    /// for data services; auth, which is not one, calls it directly.)
+    public func makeOutboxRelay(pool: PostgresPool, redis: RedisClient, database: PostgresConfiguration, settings: EventBusConfiguration) -> OutboxRelay {
+        let relay = OutboxRelay(
+            pool: pool, redis: redis, database: database, source: configuration.identity.name, settings: settings, metrics: eventMetrics, logger: logger)
+        healthChecks.register(OutboxHealthCheck(relay: relay, warnAge: settings.warnOutboxAge))
+        return relay
     }
 }

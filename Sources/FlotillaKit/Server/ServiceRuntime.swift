@@ -19,6 +19,7 @@ public final class ServiceRuntime: Sendable {
     public let lifecycle: LifecycleState
     /// Work to finish before the server accepts connections (e.g. migrations).
     private let startupWork = Mutex<[@Sendable () async throws -> Void]>([])
+    private let eventMetricsMade = Mutex<EventMetrics?>(nil)
 
     public init(configuration: ServiceConfiguration) {
         self.configuration = configuration
@@ -51,6 +52,16 @@ public final class ServiceRuntime: Sendable {
         }
         OpsRoutes(runtime: self).register(on: router)
         return router
+    }
+
+    /// The event bus's metrics, registered when the service first publishes or consumes.
+    var eventMetrics: EventMetrics {
+        eventMetricsMade.withLock { made in
+            if let made { return made }
+            let metrics = EventMetrics(registry: self.metrics)
+            made = metrics
+            return metrics
+        }
     }
 
     /// Run `work` before the server starts listening; a throw aborts the start.

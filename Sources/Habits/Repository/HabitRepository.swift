@@ -32,10 +32,7 @@ struct HabitRepository: Sendable {
                  PostgresJSON(input.schedule.value ?? .daily), input.target.value ?? 1, input.unit.value?.trimmed,
                  input.reminderTime.value, input.timezone.value ?? "UTC", input.color.value, input.icon.value?.trimmed, today]
             ).decode(Habit.self)[0]
-            try await session.recordEvent(
-                "habit.created", aggregate: "habit", id: habit.id, actor: owner,
-                data: ["habit_id": .string(habit.id), "user_id": .string(owner), "name": .string(habit.name),
-                          "schedule": .string(habit.schedule.streakUnit)])
+            try await session.recordHabitEvent("habit.created", habit)
             return habit
         }
     }
@@ -89,13 +86,22 @@ struct HabitRepository: Sendable {
         assign("color", input.color)
         assign("icon", input.icon.map(\.trimmed))
         assignments.append("updated_at = now()")
-        return try await pool.query(
-            "UPDATE habits SET \(assignments.joined(separator: ", ")) WHERE id = $1 RETURNING \(Self.columns)", parameters
-        ).decode(Habit.self).first
+        let statement = "UPDATE habits SET \(assignments.joined(separator: ", ")) WHERE id = $1 RETURNING \(Self.columns)"
+        return try await pool.withTransaction { session in
+            guard let habit = try await session.query(statement, parameters).decode(Habit.self).first else { return nil }
+            try await session.recordHabitEvent("habit.updated", habit)
+            return habit
+        }
     }
 
     func delete(_ id: String) async throws -> Bool {
-        !(try await pool.query("DELETE FROM habits WHERE id = $1 RETURNING id", [id]).rows.isEmpty)
+        try await pool.withTransaction { session in
+            guard let habit = try await session.query("DELETE FROM habits WHERE id = $1 RETURNING \(Self.columns)", [id]).decode(Habit.self).first else {
+                return false
+            }
+            try await session.recordHabitEvent("habit.deleted", habit)
+            return true
+        }
     }
 
     /// Archive from local day `today` on (a pause of its streaks); already archived is a no-op.
@@ -110,6 +116,7 @@ struct HabitRepository: Sendable {
             try await session.query(
                 "INSERT INTO habit_pauses (habit_id, starts_on) VALUES ($1, $2) ON CONFLICT (habit_id, starts_on) DO UPDATE SET ends_on = NULL",
                 [habit.id, today])
+            try await session.recordHabitEvent("habit.archived", updated)
             return updated
         }
     }
@@ -123,9 +130,11 @@ struct HabitRepository: Sendable {
             try await requireRoomForActiveHabit(owner: habit.ownerID, in: session)
             try await session.query(
                 "UPDATE habit_pauses SET ends_on = GREATEST(starts_on, $2) WHERE habit_id = $1 AND ends_on IS NULL", [habit.id, today])
-            return try await session.query(
+            let active = try await session.query(
                 "UPDATE habits SET archived_at = NULL, updated_at = now() WHERE id = $1 RETURNING \(Self.columns)", [habit.id]
             ).decode(Habit.self)[0]
+            try await session.recordHabitEvent("habit.unarchived", active)
+            return active
         }
     }
 

@@ -62,6 +62,7 @@ struct OrderRepository: Sendable {
             try await session.query(
                 "UPDATE idempotency_keys SET order_id = $3 WHERE principal = $1 AND key = $2", [idempotency.principal, idempotency.key, id])
             order.items = lines
+            try await session.recordEvent("order.placed", aggregate: "order", id: id, actor: createdBy, data: Self.eventData(order))
             return order
         }
     }
@@ -110,11 +111,32 @@ struct OrderRepository: Sendable {
         return OrderSummary(customerID: customerID, totalSpent: spent, orderCount: byStatus.values.reduce(0, +), byStatus: byStatus)
     }
 
-    /// Move a pending order to `status`; `nil` when it is not pending (or does not exist).
-    func transition(_ id: String, to status: String) async throws -> Order? {
-        let updated = try await pool.query(
-            "UPDATE orders SET status = $2, updated_at = now() WHERE id = $1 AND status = 'pending' RETURNING id", [id, status])
-        guard !updated.rows.isEmpty else { return nil }
-        return try await find(id)
+    /// Move a pending order to `status` (`completed` or `cancelled`) and record
+    /// `order.<status>` by `actor`; `nil` when it is not pending (or does not exist).
+    func transition(_ id: String, to status: String, by actor: String) async throws -> Order? {
+        let moved = try await pool.withTransaction { session in
+            let updated = try await session.query(
+                "UPDATE orders SET status = $2, updated_at = now() WHERE id = $1 AND status = 'pending' RETURNING \(Self.columns)", [id, status])
+            guard let order = try updated.decode(Order.self).first else { return false }
+            try await session.recordEvent("order.\(status)", aggregate: "order", id: id, actor: actor, data: Self.eventData(order))
+            return true
+        }
+        return moved ? try await find(id) : nil
+    }
+
+    /// What `order.*` events carry: the order's identity, owner, status and exact total (and
+    /// its lines, when loaded).
+    static func eventData(_ order: Order) -> [String: JSONValue] {
+        var data: [String: JSONValue] = [
+            "order_id": .string(order.id), "customer_id": .string(order.customerID), "user_id": .string(order.createdBy),
+            "status": .string(order.status), "total": .string(order.total.description), "payment_method": .string(order.paymentMethod),
+        ]
+        if !order.items.isEmpty {
+            data["items"] = .array(order.items.map {
+                .object(["product_id": .string($0.productID), "quantity": .int($0.quantity),
+                         "unit_price": .string($0.unitPrice.description), "line_total": .string($0.lineTotal.description)])
+            })
+        }
+        return data
     }
 }

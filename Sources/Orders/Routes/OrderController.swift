@@ -89,7 +89,7 @@ struct OrderController: Sendable {
 
     @Sendable func cancel(_ request: Request, context: FlotillaRequestContext) async throws -> Response {
         let order = try await visibleOrder(context)
-        guard let cancelled = try await orders.transition(order.id, to: "cancelled") else { throw Self.notPending(order) }
+        guard let cancelled = try await orders.transition(order.id, to: "cancelled", by: try context.requirePrincipal().subject) else { throw Self.notPending(order) }
         // 200 once the stock is back; 202 while some of it waits in the restock queue.
         let pending = await saga.compensate(cancelled.items, orderID: cancelled.id)
         return JSONResponse.make(Cancellation(order: cancelled, restock: pending.isEmpty ? "done" : "pending"), status: pending.isEmpty ? .ok : .accepted)
@@ -98,7 +98,7 @@ struct OrderController: Sendable {
     @Sendable func complete(_ request: Request, context: FlotillaRequestContext) async throws -> Response {
         try context.requirePrincipal(anyOf: Self.editors)
         let order = try await visibleOrder(context)
-        guard let completed = try await orders.transition(order.id, to: "completed") else { throw Self.notPending(order) }
+        guard let completed = try await orders.transition(order.id, to: "completed", by: try context.requirePrincipal().subject) else { throw Self.notPending(order) }
         return JSONResponse.make(completed)
     }
 
