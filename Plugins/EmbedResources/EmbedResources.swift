@@ -5,6 +5,8 @@ import PackagePlugin
 ///
 /// - `openapi.yaml` → `EmbeddedOpenAPI.json: String` (converted to JSON, validated as an
 ///   OpenAPI 3 document), served at `/openapi.json`;
+/// - `events.yaml` → `EmbeddedEventCatalogue.json: String` (the events the service publishes
+///   and consumes, each with a JSON Schema), served at `/events.json`;
 /// - each `NAME.txt` or `NAME.json` → `EmbeddedText.name: String` (file name in lower camel case).
 @main
 struct EmbedResources: BuildToolPlugin {
@@ -21,6 +23,18 @@ struct EmbedResources: BuildToolPlugin {
                     executable: tool,
                     arguments: ["openapi", spec.path(percentEncoded: false), output.path(percentEncoded: false)],
                     inputFiles: [spec],
+                    outputFiles: [output]
+                )
+            )
+        }
+        if let catalogue = files.first(where: { $0.lastPathComponent == "events.yaml" }) {
+            let output = context.pluginWorkDirectoryURL.appending(path: "EmbeddedEventCatalogue.swift")
+            commands.append(
+                .buildCommand(
+                    displayName: "Embedding events.yaml into \(target.name)",
+                    executable: tool,
+                    arguments: ["events", catalogue.path(percentEncoded: false), output.path(percentEncoded: false)],
+                    inputFiles: [catalogue],
                     outputFiles: [output]
                 )
             )

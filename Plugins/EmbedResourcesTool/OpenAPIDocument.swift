@@ -1,10 +1,10 @@
 import Foundation
 import Yams
 
-/// Converts a service's `openapi.yaml` to JSON, failing the build on a YAML error or a
-/// document that is not OpenAPI 3.
+/// Converts a service's `openapi.yaml` (or `events.yaml`) to JSON, failing the build on a YAML
+/// error or a document without its defining field (`openapi: 3.x`, `publishes`).
 enum OpenAPIDocument {
-    static func json(fromYAMLFile path: String) -> String {
+    static func json(fromYAMLFile path: String, requiredField: String = "openapi") -> String {
         let document: Any
         do {
             let yaml = try String(contentsOfFile: path, encoding: .utf8)
@@ -13,10 +13,13 @@ enum OpenAPIDocument {
         } catch {
             fail("\(path): not valid YAML: \(error)")
         }
-        guard let object = jsonCompatible(document, at: "", file: path) as? [String: Any],
-            let version = object["openapi"] as? String, version.hasPrefix("3.")
-        else {
-            fail("\(path): expected an OpenAPI 3 document with an `openapi: 3.x` field")
+        guard let object = jsonCompatible(document, at: "", file: path) as? [String: Any] else { fail("\(path): expected a mapping") }
+        if requiredField == "openapi" {
+            guard let version = object["openapi"] as? String, version.hasPrefix("3.") else {
+                fail("\(path): expected an OpenAPI 3 document with an `openapi: 3.x` field")
+            }
+        } else if object[requiredField] == nil {
+            fail("\(path): expected a `\(requiredField)` field")
         }
         do {
             let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])

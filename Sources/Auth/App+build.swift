@@ -44,6 +44,7 @@ func buildApplication(_ configuration: AuthConfiguration) async throws -> Flotil
         hasher: hasher, policy: policy, audit: audit, devMode: configuration.devMode)
 
     let router = runtime.makeRouter()
+    router.addEventCatalogue(EmbeddedEventCatalogue.json)
     DiscoveryController(ring: ring, issuer: configuration.issuer, publicURL: configuration.publicURL).addRoutes(to: router)
     OAuthController(clients: clients, apiKeys: apiKeys, users: users, issuer: issuer, login: login, audit: audit).addRoutes(to: router)
     if configuration.devTokens {

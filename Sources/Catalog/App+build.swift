@@ -11,7 +11,7 @@ func buildApplication(_ configuration: CatalogConfiguration, httpClient: Flotill
         metrics: service.runtime.metrics, logger: service.runtime.logger)
     let productRoutes = ProductController(products: products, cache: cache)
 
-    let router = service.makeRouter(openAPIJSON: EmbeddedOpenAPI.json)
+    let router = service.makeRouter(openAPIJSON: EmbeddedOpenAPI.json, eventCatalogueJSON: EmbeddedEventCatalogue.json)
     productRoutes.addPublicRoutes(to: router)
     let authenticated = service.authenticated(router)
     productRoutes.addEditorRoutes(to: authenticated)

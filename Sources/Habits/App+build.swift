@@ -13,7 +13,7 @@ func buildApplication(_ configuration: HabitsConfiguration, httpClient: Flotilla
         metrics: service.runtime.metrics, logger: service.runtime.logger))
     let metrics = HabitsMetrics(registry: service.runtime.metrics)
 
-    let router = service.makeRouter(openAPIJSON: EmbeddedOpenAPI.json)
+    let router = service.makeRouter(openAPIJSON: EmbeddedOpenAPI.json, eventCatalogueJSON: EmbeddedEventCatalogue.json)
     let authenticated = service.authenticated(router)
     // Literal paths (/habits/today, /habits/summary) before /habits/{id}.
     ProgressController(habits: habits, checkIns: checkIns, access: access, cache: cache, clock: clock).addRoutes(to: authenticated)

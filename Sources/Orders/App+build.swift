@@ -18,7 +18,7 @@ func buildApplication(_ configuration: OrdersConfiguration, httpClient: Flotilla
     let restocks = RestockQueue(pool: service.pool)
     runtime.healthChecks.register(RestockQueueHealthCheck(queue: restocks, hasCredentials: !configuration.clientSecret.isEmpty))
     let retrier = RestockRetrier(queue: restocks, upstreams: upstreams, interval: configuration.restockRetryInterval, logger: runtime.logger)
-    let router = service.makeRouter(openAPIJSON: EmbeddedOpenAPI.json)
+    let router = service.makeRouter(openAPIJSON: EmbeddedOpenAPI.json, eventCatalogueJSON: EmbeddedEventCatalogue.json)
     OrderController(orders: OrderRepository(pool: service.pool), saga: CheckoutSaga(upstreams: upstreams, restocks: restocks, logger: runtime.logger))
         .addRoutes(to: service.authenticated(router))
     return service.makeApplication(router: router, services: [retrier])

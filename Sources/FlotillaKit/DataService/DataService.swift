@@ -53,10 +53,12 @@ public final class DataService: Sendable {
         }
     }
 
-    /// The kit's router (ops endpoints, middleware) with the service's OpenAPI document.
-    public func makeRouter(openAPIJSON: String) -> Router<FlotillaRequestContext> {
+    /// The kit's router (ops endpoints, middleware) with the service's OpenAPI document and,
+    /// for services with events, its event catalogue.
+    public func makeRouter(openAPIJSON: String, eventCatalogueJSON: String? = nil) -> Router<FlotillaRequestContext> {
         let router = runtime.makeRouter()
         router.addOpenAPIDocument(openAPIJSON)
+        if let eventCatalogueJSON { router.addEventCatalogue(eventCatalogueJSON) }
         return router
     }
 

@@ -92,7 +92,7 @@ public struct EventBusAdmin: Sendable {
         let milliseconds: Int64
         if let id = start.split(separator: "-", maxSplits: 1).first.flatMap({ Int64($0) }), start.allSatisfy({ $0.isNumber || $0 == "-" }) {
             milliseconds = id
-        } else if let date = ISO8601DateFormatter.flexible(start) {
+        } else if let date = RFC3339.parse(start) {
             milliseconds = Int64(date.timeIntervalSince1970 * 1000)
         } else {
             throw ReplayPositionError(text: start)
@@ -111,15 +111,4 @@ public struct EventBusAdmin: Sendable {
 public struct ReplayPositionError: Error, CustomStringConvertible {
     public let text: String
     public var description: String { "'\(text)' is neither a stream entry id (1733475600000-0) nor an RFC 3339 time (2026-12-06T09:00:00Z)" }
-}
-
-extension ISO8601DateFormatter {
-    /// An RFC 3339 time with or without fractional seconds.
-    static func flexible(_ text: String) -> Date? {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        if let date = formatter.date(from: text) { return date }
-        formatter.formatOptions = [.withInternetDateTime]
-        return formatter.date(from: text)
-    }
 }

@@ -11,4 +11,14 @@ extension Router where Context == FlotillaRequestContext {
                 body: .init(byteBuffer: ByteBuffer(string: json)))
         }
     }
+
+    /// Serve a service's event catalogue (its `events.yaml`, embedded as JSON) at
+    /// `GET /events.json`, where the gateway collects it.
+    public func addEventCatalogue(_ json: String) {
+        get("/events.json") { _, _ in
+            Response(
+                status: .ok, headers: [.contentType: "application/json", .cacheControl: "public, max-age=300"],
+                body: .init(byteBuffer: ByteBuffer(string: json)))
+        }
+    }
 }

@@ -67,6 +67,25 @@ public struct ZoneInfo: Sendable, Equatable {
         let local = instant + Int64(secondsFromUTC(at: instant))
         return LocalDate(daysSinceEpoch: Int(local.floorDivided(by: 86_400)))
     }
+
+    /// The local minute of the day (0–1439) at `instant`.
+    public func minuteOfDay(at instant: Int64) -> Int {
+        let local = instant + Int64(secondsFromUTC(at: instant))
+        return Int((local - local.floorDivided(by: 86_400) * 86_400) / 60)
+    }
+
+    /// The instant the local clock shows `minute` (0–1439) on `date`. A time skipped by a
+    /// DST change (02:30 on a spring-forward night) is taken as the same offset as before the
+    /// change, i.e. an hour later on the clock; a repeated time is its first occurrence.
+    public func instant(on date: LocalDate, minute: Int) -> Int64 {
+        let local = Int64(date.daysSinceEpoch) * 86_400 + Int64(minute) * 60
+        let before = local - Int64(secondsFromUTC(at: local - 86_400))
+        let first = local - Int64(secondsFromUTC(at: before))
+        // Where the two offsets around the wall time disagree, prefer the earlier instant that maps back to it.
+        let candidates = [before, first].sorted()
+        for candidate in candidates where candidate + Int64(secondsFromUTC(at: candidate)) == local { return candidate }
+        return before
+    }
 }
 
 /// Why a zone could not be read.

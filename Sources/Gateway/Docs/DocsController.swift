@@ -8,7 +8,9 @@ import FoundationEssentials
 import Foundation
 #endif
 
-/// `GET /api/openapi.json` (the merged document) and `GET /api/docs` (a page rendering it).
+/// `GET /api/openapi.json` (the merged document), `GET /api/events.json` (every service's
+/// event catalogue, by service) and `GET /api/docs` (a page rendering the API, linking the
+/// event catalogue).
 struct DocsController: Sendable {
     let routes: [GatewayRoute]
     let upstreams: [String: Upstream]
@@ -18,6 +20,13 @@ struct DocsController: Sendable {
     func addRoutes(to router: Router<FlotillaRequestContext>) {
         router.get("/api/openapi.json") { _, _ in
             JSONResponse.make(await merged())
+        }
+        router.get("/api/events.json") { _, _ in
+            let catalogues = await collect("/events.json")
+            return JSONResponse.make(JSONValue.object([
+                "envelope": .string("README.md, Events: id, type, version, occurred_at, source, aggregate {type, id}, actor, data, traceparent, request_id"),
+                "services": .object(catalogues.documents),
+            ]))
         }
         router.get("/api/docs") { _, _ in
             Response(
@@ -29,15 +38,24 @@ struct DocsController: Sendable {
 
     /// Every routed upstream's `/openapi.json`, fetched at once; unreachable ones are skipped.
     func merged() async -> JSONValue {
-        let names = Set(routes.map(\.upstream)).sorted()
+        let (documents, skipped) = await collect("/openapi.json")
+        if !skipped.isEmpty {
+            logger.warning("OpenAPI documents skipped: upstreams unreachable", metadata: ["upstreams": "\(skipped.sorted())"])
+        }
+        return OpenAPIMerger.merge(documents: documents, routes: routes, skipped: skipped, version: version)
+    }
+
+    /// The JSON document at `path` of every routed upstream, fetched at once, by upstream;
+    /// those that do not answer 200 with JSON (unreachable, or without one) are `skipped`.
+    func collect(_ path: String) async -> (documents: [String: JSONValue], skipped: [String]) {
         var documents = [String: JSONValue]()
         var skipped = [String]()
         await withTaskGroup(of: (String, JSONValue?).self) { group in
-            for name in names {
+            for name in Set(routes.map(\.upstream)).sorted() {
                 guard let upstream = upstreams[name] else { continue }
                 group.addTask {
                     do {
-                        let response = try await upstream.execute("GET", "/openapi.json", timeout: .seconds(2))
+                        let response = try await upstream.execute("GET", path, timeout: .seconds(2))
                         guard response.status == 200 else { return (name, nil) }
                         return (name, try JSONDecoder().decode(JSONValue.self, from: Data(response.body)))
                     } catch {
@@ -49,10 +67,7 @@ struct DocsController: Sendable {
                 if let document { documents[name] = document } else { skipped.append(name) }
             }
         }
-        if !skipped.isEmpty {
-            logger.warning("OpenAPI documents skipped: upstreams unreachable", metadata: ["upstreams": "\(skipped.sorted())"])
-        }
-        return OpenAPIMerger.merge(documents: documents, routes: routes, skipped: skipped, version: version)
+        return (documents, skipped)
     }
 
     static let page = """
@@ -64,6 +79,10 @@ struct DocsController: Sendable {
             <meta name="viewport" content="width=device-width, initial-scale=1">
           </head>
           <body>
+            <p style="font-family: sans-serif; margin: 1em 2em">
+              Events: every service's event catalogue (types, versions, JSON Schemas) is at
+              <a href="/api/events.json">/api/events.json</a>.
+            </p>
             <redoc spec-url="/api/openapi.json"></redoc>
             <script src="https://cdn.jsdelivr.net/npm/redoc@2.1.5/bundles/redoc.standalone.js"></script>
           </body>

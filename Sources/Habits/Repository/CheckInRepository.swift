@@ -56,7 +56,7 @@ struct CheckInRepository: Sendable {
             if after > before {
                 try await session.recordEvent(
                     "habit.streak_extended", aggregate: "habit", id: habit.id, actor: habit.ownerID,
-                    data: ["habit_id": .string(habit.id), "user_id": .string(habit.ownerID), "streak": .int(after),
+                    data: ["habit_id": .string(habit.id), "user_id": .string(habit.ownerID), "name": .string(habit.name), "streak": .int(after),
                               "unit": .string(habit.schedule.streakUnit)])
             }
             return Recorded(checkIn: checkIn, created: previous == nil, streakBefore: before, streakAfter: after)

@@ -1,0 +1,107 @@
+import FlotillaKit
+import Foundation
+
+/// What notifications does with other services' events (each handler runs in the consumer's
+/// transaction; the delivery key is the event id, so a replay never notifies twice):
+/// - auth `user.registered`: remember the address, welcome in-app and by email;
+///   `user.locked`: security email and item; `user.deleted`: forget the user;
+/// - orders `order.placed`: confirmation with the exact total and lines;
+/// - habits `habit.streak_extended` at 7, 30 and 100: an achievement; the habit events keep
+///   the habit's reminder (`source` `habit:<id>`) in step with its `reminder_time`.
+struct NotificationEventHandlers: Sendable {
+    let notifier: Notifier
+    let reminders: ReminderRepository
+
+    static let sources = ["auth", "orders", "habits"]
+
+    var handlers: EventHandlers {
+        var handlers = EventHandlers()
+        handlers.on("user.registered") { event, session in
+            let user = try event.text("user_id")
+            try await session.saveRecipient(userID: user, email: event.optionalText("email"), name: event.optionalText("name"))
+            try await notifier.deliver(.init(userID: user, kind: .welcome, values: [:], idempotencyKey: "event:\(event.id)"), in: session)
+        }
+        handlers.on("user.locked") { event, session in
+            let user = try event.text("user_id")
+            try await session.saveRecipient(userID: user, email: event.optionalText("email"), name: nil)
+            let seconds = event.data["locked_seconds"].flatMap { if case .int(let value) = $0 { value } else { nil } } ?? 0
+            try await notifier.deliver(
+                .init(userID: user, kind: .accountLocked,
+                      values: ["locked_minutes": .text(String(max(1, (seconds + 59) / 60))), "client_ip": .text(event.optionalText("client_ip") ?? "an unknown address")],
+                      idempotencyKey: "event:\(event.id)"),
+                in: session)
+        }
+        handlers.on("user.deleted") { event, session in
+            try await session.forgetUser(try event.text("user_id"))
+        }
+        handlers.on("order.placed") { event, session in
+            var items = [[String: String]]()
+            if case .array(let lines) = event.data["items"] ?? .null {
+                for case .object(let line) in lines {
+                    items.append(line.compactMapValues { value in
+                        switch value {
+                        case .string(let text): text
+                        case .int(let number): String(number)
+                        default: nil
+                        }
+                    })
+                }
+            }
+            let order = try event.text("order_id")
+            try await notifier.deliver(
+                .init(userID: try event.text("user_id"), kind: .orderConfirmation,
+                      values: ["order_id": .text(order), "total": .text(try event.text("total")), "items": .rows(items)],
+                      data: ["order_id": .string(order)], idempotencyKey: "event:\(event.id)"),
+                in: session)
+        }
+        handlers.on("habit.streak_extended") { event, session in
+            guard case .int(let streak) = event.data["streak"] ?? .null, StreakMilestones.isMilestone(streak) else { return }
+            try await notifier.deliver(
+                .init(userID: try event.text("user_id"), kind: .achievement,
+                      values: ["habit_name": .text(event.optionalText("name") ?? "your habit"), "streak": .text(String(streak)),
+                               "unit": .text(event.optionalText("unit") ?? "days")],
+                      data: ["habit_id": .string(try event.text("habit_id")), "streak": .int(streak)], idempotencyKey: "event:\(event.id)"),
+                in: session)
+        }
+        for type in ["habit.created", "habit.updated", "habit.archived", "habit.unarchived", "habit.deleted"] {
+            handlers.on(type) { event, session in try await keepHabitReminder(event, in: session) }
+        }
+        return handlers
+    }
+
+    /// A habit with a reminder time, active and not deleted, has one reminder; otherwise none.
+    private func keepHabitReminder(_ event: EventEnvelope, in session: PostgresSession) async throws {
+        let user = try event.text("user_id")
+        let source = "habit:\(try event.text("habit_id"))"
+        let archived = event.data["archived"] == .bool(true)
+        guard event.type != "habit.deleted", !archived, let time = event.optionalText("reminder_time").flatMap(ClockTime.init) else {
+            return try await session.deleteReminder(source: source, of: user)
+        }
+        var days = [Weekday]()
+        if case .object(let schedule) = event.data["schedule"] ?? .null, schedule["type"] == "weekdays", case .array(let names) = schedule["days"] ?? .null {
+            days = names.compactMap { if case .string(let name) = $0 { Weekday(shortName: name) } else { nil } }.sorted()
+        }
+        try await reminders.save(
+            .init(title: event.optionalText("name") ?? "Habit", time: time, days: days, timeZone: event.optionalText("timezone") ?? "UTC"),
+            for: user, source: source, in: session)
+    }
+}
+
+/// A field an event handler needs was missing: the event is malformed (retried, then dead-lettered).
+struct MalformedEvent: Error, CustomStringConvertible {
+    let type: String
+    let field: String
+    var description: String { "\(type) event without \(field)" }
+}
+
+extension EventEnvelope {
+    func text(_ field: String) throws -> String {
+        guard case .string(let value) = data[field] ?? .null else { throw MalformedEvent(type: type, field: field) }
+        return value
+    }
+
+    func optionalText(_ field: String) -> String? {
+        if case .string(let value) = data[field] ?? .null { return value }
+        return nil
+    }
+}

@@ -1,0 +1,60 @@
+/// The templates shipped in the binary, by `<kind>.<part>`; a mounted directory
+/// (`NOTIFICATIONS_TEMPLATES_DIR`) may replace any of them with `<kind>.<part>.mustache`.
+enum DefaultTemplates {
+    static let all: [String: String] = [
+        "welcome.inapp.title": "Welcome to {{{app_name}}}",
+        "welcome.inapp.body": "Hi {{{name}}}, your account is ready.",
+        "welcome.email.subject": "Welcome to {{{app_name}}}, {{{name}}}",
+        "welcome.email.text": "Hi {{{name}}},\n\nyour {{{app_name}}} account is ready. Welcome aboard!\n",
+        "welcome.email.html": "<p>Hi {{name}},</p><p>your {{app_name}} account is ready. Welcome aboard!</p>",
+
+        "achievement.inapp.title": "{{{streak}}} {{{unit}}} in a row!",
+        "achievement.inapp.body": "You kept up “{{{habit_name}}}” for {{{streak}}} {{{unit}}}. Keep going!",
+        "achievement.email.subject": "Achievement: {{{streak}}} {{{unit}}} of {{{habit_name}}}",
+        "achievement.email.text": "Hi {{{name}}},\n\nyou kept up “{{{habit_name}}}” for {{{streak}}} {{{unit}}} in a row.\n",
+        "achievement.email.html": "<p>Hi {{name}},</p><p>you kept up “{{habit_name}}” for <strong>{{streak}} {{unit}}</strong> in a row.</p>",
+
+        "order_confirmation.inapp.title": "Order {{{order_id}}} placed",
+        "order_confirmation.inapp.body": "Total {{{total}}}.",
+        "order_confirmation.email.subject": "Your order {{{order_id}}}",
+        "order_confirmation.email.text": """
+            Hi {{{name}}},
+
+            thank you for your order {{{order_id}}}.
+            {{#items}}
+            - {{{quantity}}} × {{{product_id}}} at {{{unit_price}}}: {{{line_total}}}
+            {{/items}}
+            Total: {{{total}}}
+
+            """,
+        "order_confirmation.email.html": """
+            <p>Hi {{name}},</p><p>thank you for your order {{order_id}}.</p>
+            <ul>{{#items}}<li>{{quantity}} × {{product_id}} at {{unit_price}}: {{line_total}}</li>{{/items}}</ul>
+            <p><strong>Total: {{total}}</strong></p>
+            """,
+
+        "account_locked.inapp.title": "Sign-in paused after failed attempts",
+        "account_locked.inapp.body": "Sign-in to your account is paused for {{{locked_minutes}}} minutes after repeated failed attempts from {{{client_ip}}}.",
+        "account_locked.email.subject": "Failed sign-in attempts on your {{{app_name}}} account",
+        "account_locked.email.text": """
+            Hi {{{name}}},
+
+            after repeated failed sign-in attempts from {{{client_ip}}}, sign-in to your account is paused for {{{locked_minutes}}} minutes.
+            If this was not you, change your password once you can sign in.
+
+            """,
+        "account_locked.email.html": "<p>Hi {{name}},</p><p>after repeated failed sign-in attempts from {{client_ip}}, sign-in to your account is paused for {{locked_minutes}} minutes.</p><p>If this was not you, change your password once you can sign in.</p>",
+
+        "reminder.inapp.title": "{{{title}}}",
+        "reminder.inapp.body": "Your {{{local_time}}} reminder.",
+        "reminder.email.subject": "Reminder: {{{title}}}",
+        "reminder.email.text": "Hi {{{name}}},\n\nthis is your {{{local_time}}} reminder: {{{title}}}.\n",
+        "reminder.email.html": "<p>Hi {{name}},</p><p>this is your {{local_time}} reminder: {{title}}.</p>",
+
+        "direct.inapp.title": "{{{title}}}",
+        "direct.inapp.body": "{{{body}}}",
+        "direct.email.subject": "{{{title}}}",
+        "direct.email.text": "Hi {{{name}}},\n\n{{{body}}}\n",
+        "direct.email.html": "<p>Hi {{name}},</p><p>{{body}}</p>",
+    ]
+}

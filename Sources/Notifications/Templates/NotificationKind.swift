@@ -1,0 +1,35 @@
+/// A kind of notification: its category and the variables its templates may use (a
+/// template naming anything else is refused when the templates load).
+struct NotificationKind: Sendable, Hashable {
+    let name: String
+    let category: NotificationCategory
+    let variables: Set<String>
+
+    /// Every template may use these.
+    static let common: Set<String> = ["name", "app_name"]
+
+    static let welcome = NotificationKind(name: "welcome", category: .account, variables: common)
+    static let achievement = NotificationKind(name: "achievement", category: .achievements, variables: common.union(["habit_name", "streak", "unit"]))
+    static let orderConfirmation = NotificationKind(
+        name: "order_confirmation", category: .orders,
+        variables: common.union(["order_id", "total", "items", "product_id", "quantity", "unit_price", "line_total"]))
+    static let accountLocked = NotificationKind(name: "account_locked", category: .security, variables: common.union(["locked_minutes", "client_ip"]))
+    static let reminder = NotificationKind(name: "reminder", category: .reminders, variables: common.union(["title", "local_time"]))
+    /// Sent by another service through `POST /notifications`: its own title and body.
+    static let direct = NotificationKind(name: "direct", category: .account, variables: common.union(["title", "body"]))
+
+    static let all: [NotificationKind] = [.welcome, .achievement, .orderConfirmation, .accountLocked, .reminder, .direct]
+}
+
+/// The parts of a notification each kind has a template for.
+enum TemplatePart: String, CaseIterable, Sendable {
+    case inAppTitle = "inapp.title"
+    case inAppBody = "inapp.body"
+    case emailSubject = "email.subject"
+    case emailText = "email.text"
+    case emailHTML = "email.html"
+
+    /// Whether the rendered text is HTML (`{{x}}` escapes); the others are plain text, whose
+    /// templates use `{{{x}}}` (clients escape in-app text when they display it).
+    var isHTML: Bool { self == .emailHTML }
+}
