@@ -27,9 +27,13 @@ public struct APITestClient: Sendable {
         /// The error envelope's `error` code.
         public var errorCode: String? { json["error"] as? String }
 
-        /// `details.fields` of a `validation_failed` answer: the names of the bad fields.
+        /// The bad fields a `validation_failed` answer names: `details.fields` (several) or
+        /// `details.field` (one).
         public var invalidFields: Set<String> {
-            Set(((json["details"] as? [String: Any])?["fields"] as? [String: Any])?.keys.map { $0 } ?? [])
+            let details = json["details"] as? [String: Any]
+            var names = Set((details?["fields"] as? [String: Any])?.keys.map { $0 } ?? [])
+            if let one = details?["field"] as? String { names.insert(one) }
+            return names
         }
     }
 
