@@ -54,7 +54,10 @@ EVERYTHING = {
     "redisServer": {"enabled": True},
     "auth": {"generateSigningKey": True, "signingKeysSecret": ""},
     "metrics": {"serviceMonitor": {"enabled": True}, "prometheusRule": {"enabled": True}},
-    "services": {"orders": {"clientSecret": "orders-restock-secret-of-32-characters"}},
+    "services": {
+        "orders": {"clientSecret": "orders-restock-secret-of-32-characters"},
+        "notifications": {"smtp": {"url": "smtps://mail.example.com:465", "existingSecret": "smtp-credentials", "cidrs": ["192.0.2.0/24"]}},
+    },
 }
 
 failures = []
@@ -115,6 +118,7 @@ def check_chart():
         "an unknown route table": merge(REQUIRED, {"services": {"gateway": {"routes": "nope"}}}),
         "a call to an unknown service": merge(REQUIRED, {"services": {"orders": {"calls": ["billing"]}}}),
         "a restock client secret auth would refuse": merge(REQUIRED, {"services": {"orders": {"clientSecret": "short"}}}),
+        "a mail relay URL that is not SMTP": merge(REQUIRED, {"services": {"notifications": {"smtp": {"url": "http://mail"}}}}),
         "no database URL": {"redis": REQUIRED["redis"], "auth": REQUIRED["auth"]},
         "no signing keys": {"database": REQUIRED["database"], "redis": REQUIRED["redis"]},
     }
@@ -162,6 +166,7 @@ def check_wiring(rendered):
             if probes != ("/live", "/live", "/ready") or "preStop" not in container.get("lifecycle", {}):
                 fail(f"{name}: {service} probes {probes} or preStop missing")
     check_restock_client(rendered["everything"])
+    check_mail_relay(rendered["everything"], rendered["default"])
     print("ok   wiring: upstream URLs, NetworkPolicies, hardening and probes agree")
 
 
@@ -178,6 +183,30 @@ def check_restock_client(documents):
     declared = json.loads(secret["stringData"]["auth-service-clients"])
     if declared.get("orders", {}).get("secret") != secret["stringData"]["orders-client-secret"] or declared["orders"].get("scopes") != ["catalog:inventory"]:
         fail("everything: auth's declared orders client does not match ORDERS_CLIENT_SECRET")
+
+
+def check_mail_relay(everything, default):
+    """notifications reaches its relay (URL, credentials from the Secret, egress to its port
+    only) when one is set, and otherwise writes .eml files to a writable scratch volume."""
+    def notifications(documents):
+        deployment = next(d for d in documents if d["kind"] == "Deployment" and d["metadata"]["labels"].get("app.kubernetes.io/name") == "notifications")
+        policy = next(d for d in documents if d["kind"] == "NetworkPolicy" and d["spec"]["podSelector"]["matchLabels"].get("app.kubernetes.io/name") == "notifications")
+        container = deployment["spec"]["template"]["spec"]["containers"][0]
+        ports = {p["port"] for rule in policy["spec"]["egress"] for p in rule.get("ports", []) if any("ipBlock" in peer for peer in rule.get("to", []))}
+        return {e["name"]: e for e in container["env"]}, ports, container.get("volumeMounts", [])
+    env, ports, mounts = notifications(everything)
+    if env.get("NOTIFICATIONS_SMTP_URL", {}).get("value") != "smtps://mail.example.com:465":
+        fail("everything: notifications does not get NOTIFICATIONS_SMTP_URL")
+    for variable, key in (("NOTIFICATIONS_SMTP_USERNAME", "username"), ("NOTIFICATIONS_SMTP_PASSWORD", "password")):
+        if env.get(variable, {}).get("valueFrom", {}).get("secretKeyRef") != {"name": "smtp-credentials", "key": key}:
+            fail(f"everything: notifications does not read {variable} from the relay's Secret")
+    if 465 not in ports:
+        fail(f"everything: notifications may not reach its relay on 465 (egress ports {sorted(ports)})")
+    env, ports, mounts = notifications(default)
+    if "NOTIFICATIONS_SMTP_URL" in env or ports - {5432, 6379}:
+        fail("default: notifications has a relay or SMTP egress without one configured")
+    if env.get("NOTIFICATIONS_MAIL_DIR", {}).get("value") not in {m["mountPath"] for m in mounts}:
+        fail("default: notifications' mail directory is not a mounted, writable volume")
 
 
 def validate_schemas(documents, label):

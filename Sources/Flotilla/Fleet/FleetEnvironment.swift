@@ -47,6 +47,9 @@ struct FleetEnvironment: Sendable {
             }
         case "orders":
             if let restockSecret { variables["ORDERS_CLIENT_SECRET"] = restockSecret }
+        case "notifications":
+            // No SMTP relay locally: emails become .eml files under .flotilla/mail.
+            variables["NOTIFICATIONS_MAIL_DIR"] = home.mail.path
         case "gateway":
             if let gatewayRoutes {
                 variables["GATEWAY_ROUTES"] = gatewayRoutes

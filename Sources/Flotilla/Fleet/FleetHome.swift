@@ -15,6 +15,8 @@ struct FleetHome: Sendable {
     var redis: URL { root.appendingPathComponent("redis") }
     var keys: URL { root.appendingPathComponent("keys/auth") }
     var logs: URL { root.appendingPathComponent("logs") }
+    /// Where notifications writes emails as `.eml` files (no SMTP relay locally).
+    var mail: URL { root.appendingPathComponent("mail") }
     var runRecord: URL { root.appendingPathComponent("run.json") }
     /// The orders service's client secret, declared to auth too, so orders can put stock back
     /// as it does in a cluster; made once per home, readable by its owner only.

@@ -14,10 +14,10 @@ enum FleetProfile: String, CaseIterable, ExpressibleByArgument, Sendable {
 
     /// Services with an executable in this package, in start order: auth first (others
     /// fetch its keys), the gateway last (it fronts the rest).
-    static let built = ["auth", "habits", "catalog", "orders", "customers", "gateway"]
+    static let built = ["auth", "notifications", "habits", "catalog", "orders", "customers", "gateway"]
 
     /// Services with a `seed` subcommand (demo data).
-    static let seeded: Set<String> = ["habits", "catalog", "orders", "customers"]
+    static let seeded: Set<String> = ["habits", "catalog", "orders", "customers", "notifications"]
 
     /// Every service the profile's seed describes, built or not.
     var planned: Set<String> {
@@ -28,7 +28,7 @@ enum FleetProfile: String, CaseIterable, ExpressibleByArgument, Sendable {
         case .projectManagement: ["gateway", "auth", "users", "tasks", "projects", "time", "comments", "files", "notifications", "analytics"]
         case .deepiri:
             ["gateway", "auth", "users", "tasks", "notifications", "analytics", "gamification", "challenges", "integrations", "realtime"]
-        case .chronos: ["gateway", "auth", "catalog", "customers", "orders"]
+        case .chronos: ["gateway", "auth", "catalog", "customers", "orders", "notifications"]
         }
     }
 

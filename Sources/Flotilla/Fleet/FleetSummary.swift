@@ -28,6 +28,12 @@ struct FleetSummary {
         if profile.services.contains("habits") {
             lines.append(#"  curl -s \#(gateway)/api/v1/habits/today -H "Authorization: Bearer $TOKEN""#)
         }
+        if profile.services.contains("notifications") {
+            lines.append(#"  curl -s \#(gateway)/api/v1/notifications -H "Authorization: Bearer $TOKEN""#)
+        }
+        if profile.services.contains("notifications") {
+            lines += ["", "Emails are not sent locally: they are written as .eml files to \(environment.home.mail.path)."]
+        }
         lines += [
             "", "API docs: \(gateway)/api/docs    status: flotilla status    stop: Ctrl-C or flotilla down",
             "Logs follow (\(environment.json ? "JSON" : "readable; --json for JSON lines")); each service's log is also in \(environment.home.logs.path).", "",
