@@ -82,7 +82,7 @@ struct FlotillaUpTests {
 
         // Everything it started, to check afterwards.
         let started = try fleet.startedProcesses()
-        #expect(started.count == 7, "5 services, Redis and PostgreSQL: \(started)")
+        #expect(started.count == 8, "6 services (notifications among them), Redis and PostgreSQL: \(started)")
 
         let (down, up) = try await fleet.down()
         #expect(down.status == 0, "\(down.output)")
@@ -101,7 +101,7 @@ struct FlotillaUpTests {
         let fleet = try await FleetUnderTest.start(profile: "habit-tracker", throughShell: true)
         let supervisor = try #require(fleet.supervisor)
         let started = try fleet.startedProcesses() + [supervisor]
-        #expect(started.count == 6, "3 services, Redis, PostgreSQL and flotilla up: \(started)")
+        #expect(started.count == 7, "4 services (auth, notifications, habits, gateway), Redis, PostgreSQL and flotilla up: \(started)")
         #expect(supervisor != fleet.pid, "the shell is flotilla up's parent")
 
         kill(fleet.pid, SIGKILL)

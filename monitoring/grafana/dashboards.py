@@ -67,6 +67,17 @@ DASHBOARDS = {
         panel("Logins per second", rate("auth_security_events_total", 'event="login"', by="outcome"), "ops", "{{outcome}}"),
         panel("Gateway answers by status", rate("gateway_requests_total", by="status"), "reqps", "{{status}}"),
         panel("Products read per second", f'sum(rate(http_server_requests_total{{{SEL}, route=~"/products.*", method="GET"}}[{R}]))', "reqps", "products"),
+        panel("Notifications created per second", rate("notifications_created_total", by="category"), "ops", "{{category}}"),
+        panel("Emails per second by outcome", rate("notifications_emails_total", by="outcome"), "ops", "{{outcome}}"),
+    ]),
+    "flotilla-events": ("Flotilla / Events", ["flotilla", "events"], [
+        panel("Events published per second", rate("events_published_total"), "ops"),
+        panel("Outbox rows waiting", f"sum by (service) (events_outbox_pending{{{SEL}}})"),
+        panel("Oldest unpublished event", f"max by (service) (events_outbox_oldest_age_seconds{{{SEL}}})", "s"),
+        panel("Events consumed per second by outcome", rate("events_consumed_total", by="service, outcome"), "ops", "{{service}} {{outcome}}"),
+        panel("Consumer lag (entries not yet delivered)", f"max by (service, stream) (events_consumer_lag{{{SEL}}})", "short", "{{service}} ← {{stream}}"),
+        panel("Handler p99", quantile(0.99, "events_handler_duration_seconds", by="service, type"), "s", "{{service}} {{type}}"),
+        panel("Dead letters (last hour)", f"sum by (service) (increase(events_dead_lettered_total{{{SEL}}}[1h]))", "short"),
     ]),
 }
 

@@ -33,6 +33,8 @@ public final class EventConsumer: Service, Sendable {
         self.settings = settings
         self.metrics = metrics
         self.logger = logger.with(metadataKey: "component", value: "event-consumer")
+        // Zero series from the start, so dashboards and alerts see 0 rather than nothing.
+        for stream in group.streams { _ = metrics.deadLettered(stream, group.name) }
     }
 
     /// The streams consumed.
