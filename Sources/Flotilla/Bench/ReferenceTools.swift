@@ -40,6 +40,24 @@ enum ReferenceTools {
         return Figures(operationsPerSecond: rps, averageMilliseconds: average)
     }
 
+    /// `redis-benchmark` running one arbitrary `command` (`XADD stream * f v`) `requests` times
+    /// over `clients` connections.
+    static func redisBenchmark(host: String, port: Int, password: String?, command: [String], clients: Int, requests: Int) throws -> Figures {
+        var arguments = ["-h", host, "-p", String(port), "-c", String(clients), "-n", String(requests), "--csv"]
+        if let password { arguments += ["-a", password] }
+        let output = try run("redis-benchmark", arguments + command)
+        // A header line, then one line for the command: "XADD …","rps","avg_latency_ms",…
+        guard let line = output.split(separator: "\n").dropFirst().first(where: { $0.hasPrefix("\"") }) else {
+            throw BenchFailure("could not read redis-benchmark output:\n\(output)")
+        }
+        let fields = line.split(separator: ",").map { $0.trimmingCharacters(in: CharacterSet(charactersIn: "\"")) }
+        // The last seven fields are the figures (the command itself may hold commas).
+        guard fields.count >= 8, let rps = Double(fields[fields.count - 7]), let average = Double(fields[fields.count - 6]) else {
+            throw BenchFailure("unexpected redis-benchmark line: \(line)")
+        }
+        return Figures(operationsPerSecond: rps, averageMilliseconds: average)
+    }
+
     /// `wrk` with `connections` connections (and up to 2 threads) for `seconds`; every
     /// request carries `headers` (`Name: value`); `script` is a wrk Lua script that makes the
     /// requests. Non-2xx answers fail the run.

@@ -72,10 +72,16 @@ public final class DataService: Sendable {
         eventServices.withLock { $0.append(service) }
     }
 
-    /// The application: the pool, Redis and HTTP client, the event bus, then `services`,
-    /// beside the HTTP server.
-    public func makeApplication(router: Router<FlotillaRequestContext>, services: [any Service] = []) -> FlotillaApplication {
+    /// The lifecycle services the application runs beside its server: the pool, Redis, the
+    /// HTTP client (when this service made it), then the event bus's relay and consumers.
+    /// Tools that need them without a server (`flotilla bench events`) run these.
+    public var lifecycleServices: [any Service] {
         let parts: [any Service] = ownsHTTPClient ? [pool, redis, httpClient] : [pool, redis]
-        return runtime.makeApplication(router: router, services: parts + eventServices.withLock { $0 } + services)
+        return parts + eventServices.withLock { $0 }
+    }
+
+    /// The application: ``lifecycleServices``, then `services`, beside the HTTP server.
+    public func makeApplication(router: Router<FlotillaRequestContext>, services: [any Service] = []) -> FlotillaApplication {
+        runtime.makeApplication(router: router, services: lifecycleServices + services)
     }
 }

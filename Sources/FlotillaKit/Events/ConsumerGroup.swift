@@ -57,18 +57,23 @@ struct ConsumerGroup: Sendable {
         return claimed
     }
 
-    func acknowledge(_ delivery: Delivery) async throws {
-        try await redis.send("XACK", delivery.stream, name, delivery.entry.id)
+    /// Acknowledge `deliveries`: one `XACK` per stream, in one round trip.
+    func acknowledge(_ deliveries: [Delivery]) async throws {
+        let byStream = Dictionary(grouping: deliveries, by: \.stream)
+        guard !byStream.isEmpty else { return }
+        let commands: [[any RedisArgument]] = byStream.map { stream, entries in ["XACK", stream, name] + entries.map(\.entry.id) }
+        for reply in try await redis.pipeline(commands) {
+            if case .error(let message) = reply { throw RedisError(.server, message) }
+        }
     }
 
-    /// Move `delivery` to the dead-letter stream with `error`, then acknowledge it.
+    /// Copy `delivery` to the dead-letter stream with `error` (the caller acknowledges it).
     func deadLetter(_ delivery: Delivery, error: String) async throws {
         var command: [any RedisArgument] = ["XADD", deadLetters, "MAXLEN", "~", maxLength, "*",
                                             "stream", delivery.stream, "entry_id", delivery.entry.id, "deliveries", delivery.deliveries,
                                             "error", String(error.prefix(2000)), "failed_at", RFC3339.now()]
         for (key, value) in delivery.entry.fields.sorted(by: { $0.key < $1.key }) { command += [key, value] }
         try await redis.send(command)
-        try await acknowledge(delivery)
     }
 
     /// Entries not yet delivered to the group, per stream (`XINFO GROUPS` lag; nil when

@@ -10,6 +10,7 @@ import Foundation
 /// | `EVENTS_RELAY_BATCH` | `100` | outbox rows published per transaction |
 /// | `EVENTS_OUTBOX_RETENTION_HOURS` | `72` | how long published rows are kept |
 /// | `EVENTS_CONSUMER_NAME` | `POD_NAME`, else host-pid | this replica's name in consumer groups |
+/// | `EVENTS_CONSUMER_CONCURRENCY` | `8` | events of different aggregates handled at once (one aggregate's in order) |
 /// | `EVENTS_MAX_DELIVERIES` | `5` | deliveries before a message is dead-lettered |
 /// | `EVENTS_CLAIM_IDLE_SECONDS` | `30` | idle time after which a dead consumer's messages are reclaimed |
 /// | `EVENTS_READ_BLOCK_SECONDS` | `2` | how long one `XREADGROUP` waits for new entries |
@@ -31,6 +32,7 @@ public struct EventBusConfiguration: Sendable {
     public var relayBatchSize: Int
     public var outboxRetention: Duration
     public var consumerName: String
+    public var consumerConcurrency: Int
     public var maxDeliveries: Int
     public var claimIdleTime: Duration
     public var readBlock: Duration
@@ -46,6 +48,7 @@ public struct EventBusConfiguration: Sendable {
         relayBatchSize = 100
         outboxRetention = .seconds(72 * 3600)
         consumerName = Self.defaultConsumerName(podName: ProcessInfo.processInfo.environment["POD_NAME"])
+        consumerConcurrency = 8
         maxDeliveries = 5
         claimIdleTime = .seconds(30)
         readBlock = .seconds(2)
@@ -64,6 +67,7 @@ public struct EventBusConfiguration: Sendable {
         outboxRetention = .seconds(3600 * environment.integer("EVENTS_OUTBOX_RETENTION_HOURS", default: 72, in: 0...8760))
         consumerName = environment.string(
             "EVENTS_CONSUMER_NAME", default: Self.defaultConsumerName(podName: environment.raw("POD_NAME")))
+        consumerConcurrency = environment.integer("EVENTS_CONSUMER_CONCURRENCY", default: consumerConcurrency, in: 1...256)
         maxDeliveries = environment.integer("EVENTS_MAX_DELIVERIES", default: maxDeliveries, in: 1...1000)
         claimIdleTime = environment.seconds("EVENTS_CLAIM_IDLE_SECONDS", default: claimIdleTime, in: 0.05...86_400)
         readBlock = environment.seconds("EVENTS_READ_BLOCK_SECONDS", default: readBlock, in: 0.01...60)

@@ -68,9 +68,7 @@ public final class EventConsumer: Service, Sendable {
                 if deliveries.isEmpty {
                     deliveries = try await group.read(count: 100, block: min(settings.readBlock, settings.claimIdleTime / 2), on: connection)
                 }
-                for delivery in deliveries where !Task.isCancelled {
-                    try await process(delivery)
-                }
+                try await handle(deliveries)
                 failures = 0
                 lastFailure.withLock { $0 = nil }
             } catch {
@@ -85,20 +83,54 @@ public final class EventConsumer: Service, Sendable {
         }
     }
 
-    /// Handle one delivery: run its handler once (deduplicated), acknowledge; on failure leave
-    /// it pending, or dead-letter it on its last allowed delivery.
-    private func process(_ delivery: ConsumerGroup.Delivery) async throws {
-        guard let text = delivery.entry.fields["event"], let envelope = try? EventEnvelope.decode(text) else {
+    /// Handle a batch: entries of one aggregate in order, different aggregates side by side in
+    /// up to `EVENTS_CONSUMER_CONCURRENCY` lanes; then one `XACK` per stream for those done.
+    private func handle(_ deliveries: [ConsumerGroup.Delivery]) async throws {
+        guard !deliveries.isEmpty else { return }
+        let decoded = deliveries.map { delivery in
+            (delivery, delivery.entry.fields["event"].flatMap { try? EventEnvelope.decode($0) })
+        }
+        let lanes = Dictionary(grouping: decoded) { Self.lane(of: $0.1, count: settings.consumerConcurrency) }
+        let done = try await withThrowingTaskGroup(of: [ConsumerGroup.Delivery].self) { tasks in
+            for lane in lanes.values {
+                tasks.addTask {
+                    var done = [ConsumerGroup.Delivery]()
+                    for (delivery, envelope) in lane where !Task.isCancelled {
+                        if try await self.process(delivery, envelope) { done.append(delivery) }
+                    }
+                    return done
+                }
+            }
+            return try await tasks.reduce(into: []) { $0 += $1 }
+        }
+        try await group.acknowledge(done)
+    }
+
+    /// Events of one aggregate share a lane (entries that are no envelope share lane 0).
+    static func lane(of envelope: EventEnvelope?, count: Int) -> Int {
+        guard count > 1, let envelope else { return 0 }
+        var hasher = Hasher()
+        hasher.combine(envelope.aggregate.type)
+        hasher.combine(envelope.aggregate.id)
+        return abs(hasher.finalize() % count)
+    }
+
+    /// Handle one delivery: run its handler once (deduplicated); true when it is done (handled,
+    /// a duplicate, not for us, or dead-lettered) and may be acknowledged, false to leave it
+    /// pending for a redelivery.
+    private func process(_ delivery: ConsumerGroup.Delivery, _ envelope: EventEnvelope?) async throws -> Bool {
+        guard let envelope else {
             metrics.consumed("unknown", "dead_lettered").increment()
             metrics.deadLettered(delivery.stream, group.name).increment()
             logger.error("stream entry is not an event envelope: dead-lettered", metadata: ["stream": "\(delivery.stream)", "entry_id": "\(delivery.entry.id)"])
-            return try await group.deadLetter(delivery, error: "not an event envelope")
+            try await group.deadLetter(delivery, error: "not an event envelope")
+            return true
         }
         guard let handler = handlers.byType[envelope.type] else {
             metrics.consumed(envelope.type, "ignored").increment()
-            return try await group.acknowledge(delivery)
+            return true
         }
-        try await RequestCorrelation.$current.withValue(envelope.correlation) {
+        return try await RequestCorrelation.$current.withValue(envelope.correlation) {
             let metadata: Logger.Metadata = [
                 "event.id": "\(envelope.id)", "event.type": "\(envelope.type)", "stream": "\(delivery.stream)", "deliveries": "\(delivery.deliveries)",
             ]
@@ -112,18 +144,19 @@ public final class EventConsumer: Service, Sendable {
                 metrics.handlerDuration(envelope.type).record(ContinuousClock.now - started)
                 metrics.consumed(envelope.type, fresh ? "handled" : "duplicate").increment()
                 logger.info(fresh ? "event handled" : "duplicate event skipped", metadata: metadata)
+                return true
             } catch {
                 if delivery.deliveries >= settings.maxDeliveries {
                     metrics.consumed(envelope.type, "dead_lettered").increment()
                     metrics.deadLettered(delivery.stream, group.name).increment()
                     logger.error("event failed on its last delivery: dead-lettered", metadata: metadata.merging(["error.description": "\(error)"]) { $1 })
-                    return try await group.deadLetter(delivery, error: "\(error)")
+                    try await group.deadLetter(delivery, error: "\(error)")
+                    return true
                 }
                 metrics.consumed(envelope.type, "failed").increment()
                 logger.warning("event handler failed; it will be redelivered", metadata: metadata.merging(["error.description": "\(error)"]) { $1 })
-                return
+                return false
             }
-            try await group.acknowledge(delivery)
         }
     }
 

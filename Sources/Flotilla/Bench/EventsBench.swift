@@ -1,0 +1,169 @@
+import FlotillaKit
+import Foundation
+import Logging
+import ServiceLifecycle
+import Synchronization
+
+/// A producer (`benchsource`: outbox and relay) and a consumer (`benchsink`: a consumer group
+/// whose handler notes each event's commit-to-handler latency), built as services build
+/// themselves (``DataService``) on scratch schemas and a scratch stream namespace, and run
+/// without HTTP servers.
+final class EventsBench: Sendable {
+    private let producer: DataService
+    private let consumer: DataService
+    private let producers: Int
+    private let logger: Logger
+    private let unique: String
+    private let handled = HandledEvents()
+
+    init(databaseURL: String, redisURL: String, producers: Int) throws {
+        unique = String(UInt32.random(in: 0...UInt32.max), radix: 36)
+        let common = [
+            "DATABASE_URL": databaseURL, "REDIS_URL": redisURL, "LOG_LEVEL": "warning", "EVENTS_STREAM_PREFIX": "bench:\(unique):",
+            "DB_POOL_MAX_CONNECTIONS": String(producers + 4), "EVENTS_RELAY_BATCH": "500", "EVENTS_READ_BLOCK_SECONDS": "1",
+            "MIGRATE_ON_START": "false",
+        ]
+        func service(_ name: String, schema: String, migrations: [Migration]) throws -> DataService {
+            var environment = EnvironmentReader(common.merging(["DB_SCHEMA": schema]) { $1 })
+            let configuration = DataServiceConfiguration(identity: ServiceIdentity(name: name, version: "0", defaultPort: 0), environment: &environment)
+            try environment.validate()
+            return DataService(configuration, migrations: migrations)
+        }
+        producer = try service("benchsource", schema: "bench_events_source_\(unique)", migrations: Self.producerMigrations)
+        consumer = try service("benchsink", schema: "bench_events_sink_\(unique)", migrations: Self.consumerMigrations)
+        self.producers = producers
+        self.logger = producer.runtime.logger
+        producer.publishEvents()
+        var handlers = EventHandlers()
+        let handled = self.handled
+        handlers.on("bench.sent") { event, _ in
+            guard case .double(let committed) = event.data["t"] ?? .null else { return }
+            handled.record(.microseconds(Int64((Date().timeIntervalSince1970 - committed) * 1_000_000)))
+        }
+        consumer.consumeEvents(from: ["benchsource"], handlers: handlers)
+    }
+
+    static let producerMigrations = Outbox.migrations(startingAt: 1)
+    static let consumerMigrations = [ProcessedEvents.migration(version: 1)]
+
+    /// Latency at `rate` events a second, then rates doubling from it while the consumer
+    /// keeps up, `seconds` each: the highest rate sustained with bounded lag.
+    func run(rate: Int, seconds: Int) async throws -> EventsBenchResults {
+        try await Migrator(schema: producer.configuration.database.schema, migrations: Self.producerMigrations).migrate(on: producer.pool, logger: logger)
+        try await Migrator(schema: consumer.configuration.database.schema, migrations: Self.consumerMigrations).migrate(on: consumer.pool, logger: logger)
+        let group = ServiceGroup(configuration: .init(services: producer.lifecycleServices + consumer.lifecycleServices, logger: logger))
+        let running = Task { try await group.run() }
+        defer { running.cancel() }
+
+        let steady = try await phase(rate: rate, seconds: seconds)
+        var sustained = steady.bounded ? rate : 0
+        var lagAtEnd = steady.lagAtEnd
+        var next = rate * 2
+        while sustained == next / 2, next <= 64_000 {
+            let attempt = try await phase(rate: next, seconds: seconds)
+            if attempt.bounded { sustained = next } else { lagAtEnd = attempt.lagAtEnd }
+            next *= 2
+        }
+
+        await group.triggerGracefulShutdown()
+        _ = try? await running.value
+        try await cleanUp()
+        return EventsBenchResults(steady: steady.latencies, sustainedPerSecond: Double(sustained), lagAtEnd: lagAtEnd)
+    }
+
+    /// What one phase saw: latencies, and whether it was sustained — the producers kept the
+    /// schedule and the backlog was gone within a second of their stopping.
+    struct Phase {
+        let latencies: LatencyRecorder
+        let bounded: Bool
+        let lagAtEnd: Int
+    }
+
+    /// `rate` events a second for `seconds`, committed on schedule by the producer pool.
+    private func phase(rate: Int, seconds: Int) async throws -> Phase {
+        handled.reset()
+        let total = rate * seconds
+        let next = SharedCounter()
+        let start = ContinuousClock.now
+        try await withThrowingTaskGroup(of: Void.self) { tasks in
+            for _ in 0..<producers {
+                tasks.addTask {
+                    while true {
+                        let index = next.increment() - 1
+                        guard index < total else { return }
+                        try await Task.sleep(until: start + .microseconds(Int64(index) * 1_000_000 / Int64(rate)))
+                        try await self.commitOne(index)
+                    }
+                }
+            }
+            try await tasks.waitForAll()
+        }
+        let keptSchedule = ContinuousClock.now - start < .seconds(seconds) + .milliseconds(500)
+        let lag = total - handled.count
+        let drained = (try? await waitForHandled(total, ceiling: .seconds(1))) != nil
+        if !drained { try await waitForHandled(total, ceiling: .seconds(600)) }
+        return Phase(latencies: handled.latencies, bounded: keptSchedule && drained, lagAtEnd: lag)
+    }
+
+    private func commitOne(_ index: Int) async throws {
+        try await producer.pool.withTransaction { session in
+            try await session.recordEvent(
+                "bench.sent", aggregate: "bench", id: "p\(index % 64)", data: ["t": .double(Date().timeIntervalSince1970)])
+        }
+    }
+
+    private func waitForHandled(_ count: Int, ceiling: Duration) async throws {
+        let deadline = ContinuousClock.now + ceiling
+        while handled.count < count {
+            guard ContinuousClock.now < deadline else {
+                throw BenchFailure("only \(handled.count) of \(count) events were handled within \(ceiling)")
+            }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+    }
+
+    /// Drop the scratch schemas and streams, with clients of its own (the services' have
+    /// shut down with them).
+    private func cleanUp() async throws {
+        let metrics = MetricsRegistry(service: "flotilla-bench", version: "0")
+        let pool = PostgresPool(configuration: producer.configuration.database, metrics: metrics, logger: logger)
+        let redis = RedisClient(configuration: producer.configuration.redis, metrics: metrics, logger: logger)
+        for service in [producer, consumer] {
+            try await pool.query("DROP SCHEMA IF EXISTS \(service.configuration.database.schema) CASCADE")
+        }
+        let prefix = producer.configuration.events.streamPrefix
+        try await redis.send("DEL", prefix + "events:benchsource", prefix + "dead:benchsink")
+        await pool.close()
+        await redis.close()
+    }
+}
+
+/// Events the bench's handler saw, and their latencies.
+final class HandledEvents: Sendable {
+    private let state = Mutex<(count: Int, latencies: LatencyRecorder)>((0, LatencyRecorder()))
+
+    func record(_ latency: Duration) {
+        state.withLock {
+            $0.count += 1
+            $0.latencies.record(latency)
+        }
+    }
+
+    var count: Int { state.withLock { $0.count } }
+    var latencies: LatencyRecorder { state.withLock { $0.latencies } }
+
+    func reset() {
+        state.withLock { $0 = (0, LatencyRecorder()) }
+    }
+}
+
+/// A counter the producer tasks share.
+final class SharedCounter: Sendable {
+    private let counter = Atomic<Int>(0)
+
+    /// Add one; the new value.
+    @discardableResult
+    func increment() -> Int { counter.wrappingAdd(1, ordering: .relaxed).newValue }
+
+    var value: Int { counter.load(ordering: .relaxed) }
+}

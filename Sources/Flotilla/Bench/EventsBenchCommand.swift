@@ -1,0 +1,68 @@
+import ArgumentParser
+import FlotillaKit
+import Foundation
+import Logging
+import ServiceLifecycle
+import Synchronization
+
+/// `flotilla bench events`: the event bus end to end in one process — a producer's outbox and
+/// relay, a consumer group with its idempotent handler — on the real PostgreSQL and Redis.
+/// Commit → handler latency at a steady rate; the highest rate sustained (rates doubling while
+/// the backlog clears within a second); `redis-benchmark` XADD beside it as the ceiling.
+struct EventsBenchCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "events",
+        abstract: "Benchmark the event bus: commit-to-handler latency and sustained rate, beside redis-benchmark XADD."
+    )
+
+    @Option(help: "PostgreSQL URL (default: $FLOTILLA_TEST_DATABASE_URL or $DATABASE_URL).")
+    var databaseURL: String?
+
+    @Option(help: "Redis URL (default: $FLOTILLA_TEST_REDIS_URL or $REDIS_URL).")
+    var redisURL: String?
+
+    @Option(help: "Seconds each phase runs (1-60).")
+    var seconds: Int = 5
+
+    @Option(help: "Events per second of the steady phase (1-20000).")
+    var rate: Int = 500
+
+    @Option(help: "Concurrent producers committing events (1-256).")
+    var producers: Int = 32
+
+    func run() async throws {
+        let environment = ProcessInfo.processInfo.environment
+        guard let databaseURL = databaseURL ?? environment["FLOTILLA_TEST_DATABASE_URL"] ?? environment["DATABASE_URL"],
+            let redisURL = redisURL ?? environment["FLOTILLA_TEST_REDIS_URL"] ?? environment["REDIS_URL"],
+            let redis = RedisConfiguration(url: redisURL)
+        else { throw ValidationError("set --database-url and --redis-url (or the FLOTILLA_TEST_* variables)") }
+        guard (1...60).contains(seconds), (1...20_000).contains(rate), (1...256).contains(producers) else {
+            throw ValidationError("--seconds 1-60, --rate 1-20000, --producers 1-256")
+        }
+        let bench = try EventsBench(databaseURL: databaseURL, redisURL: redisURL, producers: producers)
+        let results = try await bench.run(rate: rate, seconds: seconds)
+        let ceiling = try ReferenceTools.redisBenchmark(
+            host: redis.host, port: redis.port, password: redis.password,
+            command: ["XADD", "flotilla:bench:xadd", "MAXLEN", "~", "100000", "*", "event", String(repeating: "e", count: 400)],
+            clients: producers, requests: max(10_000, results.sustainedPerSecond.isFinite ? Int(results.sustainedPerSecond) * 10 : 10_000))
+        print(results.table(ceiling: ceiling, rate: rate))
+    }
+}
+
+/// What the two phases measured.
+struct EventsBenchResults {
+    let steady: LatencyRecorder
+    let sustainedPerSecond: Double
+    let lagAtEnd: Int
+
+    func table(ceiling: ReferenceTools.Figures, rate: Int) -> String {
+        let ratio = sustainedPerSecond / ceiling.operationsPerSecond
+        return TextTable.render(["measurement", "flotilla", "reference", "target", "verdict"], [
+            ["commit → handler p50 at \(rate)/s", TextTable.format(steady.milliseconds(at: 0.5), 2) + " ms", "", "", ""],
+            ["commit → handler p99 at \(rate)/s", TextTable.format(steady.milliseconds(at: 0.99), 2) + " ms", "", "< 50 ms", steady.milliseconds(at: 0.99) < 50 ? "met" : "missed"],
+            ["highest sustained events/s (doubling from \(rate))", TextTable.format(sustainedPerSecond, 0), "XADD \(TextTable.format(ceiling.operationsPerSecond, 0))/s",
+             "≥ 25% of XADD", TextTable.format(ratio * 100, 1) + "% " + (ratio >= 0.25 ? "met" : "missed")],
+            ["lag when producers stopped, first rate not sustained", String(lagAtEnd) + " events", "", "", ""],
+        ])
+    }
+}
