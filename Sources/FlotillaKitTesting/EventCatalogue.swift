@@ -21,6 +21,12 @@ public enum EventCatalogue {
         }
     }
 
+    /// `Sources/<Service>/events.yaml`, found from a test file in `Tests/<Target>/` (pass `#filePath`).
+    public static func path(ofService service: String, testFile: String = #filePath) -> String {
+        URL(fileURLWithPath: testFile).deletingLastPathComponent()
+            .appendingPathComponent("../../Sources/\(service)/events.yaml").standardized.path
+    }
+
     /// Problems found: an event type the catalogue does not list, a version it does not
     /// declare, `data` its schema refuses, an invalid schema, and (with `requireAll`) a
     /// published type never recorded. Empty when all is well.

@@ -1,6 +1,5 @@
 import FlotillaKit
 import Foundation
-import Synchronization
 
 /// A real SMTP server for a test: Python's `aiosmtpd` (PyPI; `scripts/test-deps install`
 /// installs it) on a free loopback port. Each accepted message is written to a directory as
@@ -9,8 +8,7 @@ import Synchronization
 public final class SMTPTestServer: Sendable {
     public let port: Int
     public let directory: String
-    private let pid: pid_t
-    private let stopped = Atomic<Bool>(false)
+    private let process: KilledOnRelease
 
     public init(refusing: Int = 0) async throws {
         port = try FreePort.allocate()
@@ -19,9 +17,8 @@ public final class SMTPTestServer: Sendable {
         guard let pid = CleanSpawn.spawn("python3", ["-c", Self.script, String(port), directory, String(refusing)]) else {
             throw ToolMissing(tool: "python3", hint: "scripts/test-deps install")
         }
-        self.pid = pid
-        let url = "127.0.0.1:\(port)"
-        try await waitUntilListening(url)
+        process = KilledOnRelease(pid: pid)
+        try await waitUntilListening("127.0.0.1:\(port)")
     }
 
     /// `smtp://127.0.0.1:PORT`.
@@ -38,24 +35,16 @@ public final class SMTPTestServer: Sendable {
         try FileManager.default.contentsOfDirectory(atPath: directory).filter { $0.hasSuffix(".refused") }.count
     }
 
+    /// Stop the server. Idempotent; a test that throws first still leaves nothing running.
     public func stop() {
-        guard !stopped.exchange(true, ordering: .relaxed) else { return }
-        kill(pid, SIGKILL)
-        var status: Int32 = 0
-        waitpid(pid, &status, 0)
-    }
-
-    deinit {
-        stop()
+        process.stop()
     }
 
     private func waitUntilListening(_ address: String) async throws {
         let deadline = ContinuousClock.now + .seconds(60)
         while ContinuousClock.now < deadline {
             if (try? RawHTTPConnection(port: port, readTimeoutSeconds: 1)) != nil { return }
-            var status: Int32 = 0
-            if waitpid(pid, &status, WNOHANG) == pid {
-                stopped.store(true, ordering: .relaxed)
+            if process.exitedEarly() {
                 throw ToolMissing(tool: "aiosmtpd", hint: "python3 -m pip install aiosmtpd (scripts/test-deps install does)")
             }
             try await Task.sleep(for: .milliseconds(50))

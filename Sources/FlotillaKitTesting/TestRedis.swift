@@ -32,8 +32,7 @@ public enum TestRedis {
 /// A Redis server of a test's own, for tests that stop it.
 public final class PrivateRedis: Sendable {
     public let port: Int
-    private let pid: pid_t
-    private let stopped = Atomic<Bool>(false)
+    private let process: KilledOnRelease
 
     /// Start `redis-server` on `port` (a free loopback port when nil: pass a stopped server's
     /// port to "restart" it, empty) and wait until it answers.
@@ -43,7 +42,7 @@ public final class PrivateRedis: Sendable {
         guard let pid = CleanSpawn.spawn(arguments[0], Array(arguments.dropFirst())) else {
             throw ToolMissing(tool: "redis-server", hint: "scripts/test-deps install")
         }
-        self.pid = pid
+        process = KilledOnRelease(pid: pid)
         let deadline = ContinuousClock.now + .seconds(60)
         while ContinuousClock.now < deadline {
             if let client = try? TestRedis.makeClient(url: url), (try? await client.send("PING")) != nil {
@@ -57,16 +56,9 @@ public final class PrivateRedis: Sendable {
 
     public var url: String { "redis://127.0.0.1:\(port)/0" }
 
-    /// Stop the server (SIGKILL: connections drop as in a crash). Idempotent.
+    /// Stop the server (SIGKILL: connections drop as in a crash). Idempotent; a test that
+    /// throws before stopping it still leaves no process behind.
     public func stop() {
-        guard !stopped.exchange(true, ordering: .relaxed) else { return }
-        kill(pid, SIGKILL)
-        var status: Int32 = 0
-        waitpid(pid, &status, 0)
-    }
-
-    /// A test that throws before stopping its server still leaves no process behind.
-    deinit {
-        stop()
+        process.stop()
     }
 }

@@ -33,7 +33,7 @@ struct AccountEventsTests {
         let events = try await EventCatalogue.recorded(in: pool)
         #expect(events.map(\.type) == ["user.registered", "user.registered", "user.locked", "user.deleted"])
         #expect(events[2].data["email"] != nil && events[2].data["locked_seconds"] == .int(60))
-        let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../Sources/Auth/events.yaml").standardized.path
+        let path = EventCatalogue.path(ofService: "Auth")
         let problems = try await EventCatalogue.problems(catalogue: path, events: events)
         #expect(problems.isEmpty, "\(problems)")
     }

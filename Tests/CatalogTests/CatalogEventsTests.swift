@@ -22,7 +22,7 @@ struct CatalogEventsTests {
             let events = try await EventCatalogue.recorded(in: api.pool)
             #expect(events.map(\.type) == ["product.low_stock"])
             #expect(events.first?.data["stock"] == .int(4) && events.first?.data["threshold"] == .int(5))
-            let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../Sources/Catalog/events.yaml").standardized.path
+            let path = EventCatalogue.path(ofService: "Catalog")
             let problems = try await EventCatalogue.problems(catalogue: path, events: events)
             #expect(problems.isEmpty, "\(problems)")
         }

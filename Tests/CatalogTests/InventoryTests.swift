@@ -44,14 +44,11 @@ struct InventoryTests {
         try await CatalogHarness.run { api in
             try await api.insert("hot", stock: 10)
             let buyer = try await api.token()
-            let statuses = try await withThrowingTaskGroup(of: HTTPResponse.Status.self) { group in
-                for _ in 0..<100 {
-                    group.addTask { try await api.send(.patch, "/products/hot/inventory", json: #"{"quantity": 1}"#, token: buyer).status }
-                }
-                return try await group.reduce(into: [HTTPResponse.Status]()) { $0.append($1) }
-            }
-            #expect(statuses.filter { $0 == .ok }.count == 10)
-            #expect(statuses.filter { $0 == .conflict }.count == 90)
+            let replies = try await api.client.burst(
+                100, "PATCH", "/products/hot/inventory",
+                headers: [("Authorization", "Bearer \(buyer)"), ("Content-Type", "application/json")], body: #"{"quantity": 1}"#)
+            #expect(replies.filter { $0.status == 200 }.count == 10)
+            #expect(replies.filter { $0.status == 409 }.count == 90)
             let stock = try await api.pool.query("SELECT stock FROM products WHERE id = 'hot'").rows[0].decode("stock", as: Int.self)
             #expect(stock == 0)
         }

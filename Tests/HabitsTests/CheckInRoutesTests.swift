@@ -79,12 +79,10 @@ struct CheckInRoutesTests {
         try await HabitsHarness.run { api in
             let alice = try await api.token()
             let id = try await api.createHabit(token: alice)
-            let statuses = try await withThrowingTaskGroup(of: Int.self) { group in
-                for _ in 0..<20 {
-                    group.addTask { try await api.send(.put, "/habits/\(id)/check-ins/\(Self.day(0))", json: #"{"value": 1}"#, token: alice).status.code }
-                }
-                return try await group.reduce(into: [Int]()) { $0.append($1) }
-            }
+            let statuses = try await api.api.client.burst(
+                20, "PUT", "/habits/\(id)/check-ins/\(Self.day(0))",
+                headers: [("Authorization", "Bearer \(alice)"), ("Content-Type", "application/json")], body: #"{"value": 1}"#
+            ).map(\.status)
             #expect(statuses.count { $0 == 201 } == 1 && statuses.count { $0 == 200 } == 19, "\(statuses)")
             let rows = try await api.pool.query("SELECT count(*) AS n FROM check_ins").rows[0].decode("n", as: Int.self)
             #expect(rows == 1)

@@ -33,7 +33,7 @@ struct HabitEventsTests {
             #expect(events[0].data["reminder_time"] == "07:30" && events[0].data["timezone"] == "Europe/Berlin")
             #expect(events[5].data["reminder_time"] == .null, "the update carries the cleared reminder")
             #expect(events[6].data["archived"] == .bool(true) && events[7].data["archived"] == .bool(false))
-            let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../Sources/Habits/events.yaml").standardized.path
+            let path = EventCatalogue.path(ofService: "Habits")
             let problems = try await EventCatalogue.problems(catalogue: path, events: events)
             #expect(problems.isEmpty, "\(problems)")
         }

@@ -29,7 +29,7 @@ struct NotificationEventsTests {
 
             let outbox = try await EventCatalogue.recorded(in: api.pool)
             #expect(outbox.map(\.type) == ["notification.created", "notification.created"])
-            let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../Sources/Notifications/events.yaml").standardized.path
+            let path = EventCatalogue.path(ofService: "Notifications")
             #expect(try await EventCatalogue.problems(catalogue: path, events: outbox).isEmpty)
         }
     }

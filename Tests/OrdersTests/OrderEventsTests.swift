@@ -28,7 +28,7 @@ struct OrderEventsTests {
             #expect(events[0].data["total"] == "2000.20" && events[0].data["user_id"] == "alice")
             #expect(events[0].data["items"] != nil, "the placed order carries its lines")
             #expect(events[2].data["order_id"] == .string(firstID) && events[2].data["status"] == "cancelled")
-            let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../Sources/Orders/events.yaml").standardized.path
+            let path = EventCatalogue.path(ofService: "Orders")
             let problems = try await EventCatalogue.problems(catalogue: path, events: events)
             #expect(problems.isEmpty, "\(problems)")
         }

@@ -12,11 +12,7 @@ struct DataBenchCommand: AsyncParsableCommand {
         abstract: "Benchmark the PostgreSQL pool and Redis client against pgbench and redis-benchmark."
     )
 
-    @Option(help: "PostgreSQL URL (default: $FLOTILLA_TEST_DATABASE_URL or $DATABASE_URL).")
-    var databaseURL: String?
-
-    @Option(help: "Redis URL (default: $FLOTILLA_TEST_REDIS_URL or $REDIS_URL).")
-    var redisURL: String?
+    @OptionGroup var datastores: DatastoreOptions
 
     @Option(help: "Seconds each measurement runs (bounded: 1-60).")
     var seconds: Int = 5
@@ -25,11 +21,8 @@ struct DataBenchCommand: AsyncParsableCommand {
     var callers: String = "1,32"
 
     func run() async throws {
-        let environment = ProcessInfo.processInfo.environment
-        guard let databaseURL = databaseURL ?? environment["FLOTILLA_TEST_DATABASE_URL"] ?? environment["DATABASE_URL"],
-            let redisURL = redisURL ?? environment["FLOTILLA_TEST_REDIS_URL"] ?? environment["REDIS_URL"],
-            var redisConfiguration = RedisConfiguration(url: redisURL)
-        else { throw ValidationError("set --database-url and --redis-url (or the FLOTILLA_TEST_* variables)") }
+        let (databaseURL, redisURL) = try datastores.resolved()
+        guard var redisConfiguration = RedisConfiguration(url: redisURL) else { throw ValidationError("--redis-url is not a redis:// URL") }
         let levels = callers.split(separator: ",").compactMap { Int($0) }.filter { (1...256).contains($0) }
         guard !levels.isEmpty, (1...60).contains(seconds) else { throw ValidationError("--callers takes 1-256 each; --seconds 1-60") }
 

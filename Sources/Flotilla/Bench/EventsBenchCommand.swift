@@ -15,11 +15,7 @@ struct EventsBenchCommand: AsyncParsableCommand {
         abstract: "Benchmark the event bus: commit-to-handler latency and sustained rate, beside redis-benchmark XADD."
     )
 
-    @Option(help: "PostgreSQL URL (default: $FLOTILLA_TEST_DATABASE_URL or $DATABASE_URL).")
-    var databaseURL: String?
-
-    @Option(help: "Redis URL (default: $FLOTILLA_TEST_REDIS_URL or $REDIS_URL).")
-    var redisURL: String?
+    @OptionGroup var datastores: DatastoreOptions
 
     @Option(help: "Seconds each phase runs (1-60).")
     var seconds: Int = 5
@@ -31,11 +27,8 @@ struct EventsBenchCommand: AsyncParsableCommand {
     var producers: Int = 32
 
     func run() async throws {
-        let environment = ProcessInfo.processInfo.environment
-        guard let databaseURL = databaseURL ?? environment["FLOTILLA_TEST_DATABASE_URL"] ?? environment["DATABASE_URL"],
-            let redisURL = redisURL ?? environment["FLOTILLA_TEST_REDIS_URL"] ?? environment["REDIS_URL"],
-            let redis = RedisConfiguration(url: redisURL)
-        else { throw ValidationError("set --database-url and --redis-url (or the FLOTILLA_TEST_* variables)") }
+        let (databaseURL, redisURL) = try datastores.resolved()
+        guard let redis = RedisConfiguration(url: redisURL) else { throw ValidationError("--redis-url is not a redis:// URL") }
         guard (1...60).contains(seconds), (1...20_000).contains(rate), (1...256).contains(producers) else {
             throw ValidationError("--seconds 1-60, --rate 1-20000, --producers 1-256")
         }

@@ -68,12 +68,21 @@ public final class OutboxRelay: Service, Sendable {
     }
 
     /// Publish batch after batch until the outbox is empty (or another replica is publishing).
+    /// An idle wake-up costs one indexed query: the claiming transaction only runs when rows wait.
     private func publishPending() async throws {
+        let waiting = try await store.pending()
+        record(waiting)
+        guard waiting.count > 0 else { return }
         while let count = try await store.publishBatch(limit: settings.relayBatchSize, publish) {
             metrics.published.increment(by: Int64(count))
             if count < settings.relayBatchSize { break }
         }
         await refreshPendingMetrics()
+    }
+
+    private func record(_ pending: (count: Int, oldestAge: Double)) {
+        metrics.outboxPending.set(Double(pending.count))
+        metrics.outboxOldestAge.set(pending.oldestAge)
     }
 
     /// `XADD` each envelope in one round trip; any error reply fails the whole batch.
@@ -100,8 +109,7 @@ public final class OutboxRelay: Service, Sendable {
 
     private func refreshPendingMetrics() async {
         guard let pending = try? await store.pending() else { return }
-        metrics.outboxPending.set(Double(pending.count))
-        metrics.outboxOldestAge.set(pending.oldestAge)
+        record(pending)
     }
 
     /// 100 ms doubling per consecutive failure, at most 30 s.
