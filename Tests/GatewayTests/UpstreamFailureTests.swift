@@ -65,7 +65,7 @@ struct UpstreamFailureTests {
         }
     }
 
-    @Test func docsMergeTheReachableUpstreamsAndSkipADeadOne() async throws {
+    @Test func docsAndEventCataloguesMergeTheReachableUpstreamsAndSkipADeadOne() async throws {
         let ghost = "http://127.0.0.1:\(try FreePort.allocate())"
         let upstream = #", "ghost": {"url": "\#(ghost)"}"#
         let route = #", {"prefix": "/api/v1/ghost", "upstream": "ghost", "auth": "public"}"#
@@ -89,6 +89,16 @@ struct UpstreamFailureTests {
             let page = try await client.send(.get, "/api/docs")
             #expect(page.headers[.contentType] == "text/html; charset=utf-8")
             #expect(page.body.contains(#"spec-url="/api/openapi.json""#))
+            #expect(page.body.contains(#"href="/api/events.json""#), "the docs page links the event catalogue")
+
+            // The event catalogues, by service; the dead upstream is left out.
+            let events = try await client.send(.get, "/api/events.json")
+            #expect(events.status == .ok)
+            let catalogue = try #require(try JSONSerialization.jsonObject(with: Data(events.body.utf8)) as? [String: Any])
+            let services = try #require(catalogue["services"] as? [String: [String: Any]])
+            #expect(Set(services.keys) == ["echo"])
+            #expect((services["echo"]?["publishes"] as? [String: Any])?["thing.made"] != nil)
+            #expect((catalogue["envelope"] as? String)?.contains("traceparent") == true)
         }
     }
 }

@@ -10,7 +10,7 @@ import Synchronization
 /// `/slow/{ms}` waits, `/status/{code}` answers that status, `/cache-control/{value}` and
 /// `/vary/{value}` send those headers, `/no-store` and `/private`
 /// set those `Cache-Control`s, `/framed` sends its own `X-Frame-Options` and a versioned
-/// `Server`, `/openapi.json` serves a small document; anything else
+/// `Server`, `/openapi.json` and `/events.json` serve small documents; anything else
 /// echoes the request as JSON with `X-Upstream: echo`.
 final class RecordingUpstream: Sendable {
     struct Seen: Sendable {
@@ -34,11 +34,14 @@ final class RecordingUpstream: Sendable {
                     status: .ok, headers: [.contentType: "application/json"],
                     body: .init(byteBuffer: ByteBuffer(string: Self.document)))
             }
+            router.addEventCatalogue(Self.events)
             router.add(middleware: Recorder(upstream: self))
         })
     }
 
     static let document = ##"{"openapi":"3.1.0","info":{"title":"echo","version":"1"},"paths":{"/things/{id}":{"get":{"parameters":[{"name":"id","in":"path","required":true,"schema":{"type":"string"}}],"responses":{"200":{"description":"a thing","content":{"application/json":{"schema":{"$ref":"#/components/schemas/Thing"}}}}}}}},"components":{"schemas":{"Thing":{"type":"object"}}}}"##
+
+    static let events = #"{"service":"echo","publishes":{"thing.made":{"version":1,"data":{"type":"object"}}},"consumes":{}}"#
 
     /// Answers every request no route took (the kit's ops routes and the document excepted).
     struct Recorder: RouterMiddleware {
