@@ -31,21 +31,11 @@ public enum EventCatalogue {
     /// declare, `data` its schema refuses, an invalid schema, and (with `requireAll`) a
     /// published type never recorded. Empty when all is well.
     public static func problems(catalogue path: String, events: [Recorded], requireAll: Bool = true) async throws -> [String] {
-        let input = try JSONEncoder().encode(events)
+        let input = FileManager.default.temporaryDirectory.appendingPathComponent("events-\(UUID().uuidString).json")
+        try JSONEncoder().encode(events).write(to: input)
+        defer { try? FileManager.default.removeItem(at: input) }
         return try await BlockingWork.run {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            process.arguments = ["python3", "-c", script, path, requireAll ? "all" : "some"]
-            let stdin = Pipe()
-            let output = Pipe()
-            process.standardInput = stdin
-            process.standardOutput = output
-            process.standardError = output
-            try process.run()
-            stdin.fileHandleForWriting.write(input)
-            try stdin.fileHandleForWriting.close()
-            let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            process.waitUntilExit()
+            let (_, text) = try CleanSpawn.run("python3", ["-c", script, path, requireAll ? "all" : "some", input.path])
             if text.contains("No module named") { throw ToolMissing(tool: "jsonschema", hint: "scripts/test-deps install") }
             return text.split(separator: "\n").map(String.init)
         }
@@ -63,7 +53,7 @@ public enum EventCatalogue {
             except Exception as error:
                 problems.append(f"{name}: invalid schema: {error}")
         seen = set()
-        for event in json.load(sys.stdin):
+        for event in json.load(open(sys.argv[3])):
             spec = published.get(event["type"])
             if spec is None:
                 problems.append(f"{event['type']}: recorded but not in the catalogue")

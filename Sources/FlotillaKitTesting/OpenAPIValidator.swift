@@ -9,18 +9,10 @@ public enum OpenAPIValidator {
     }
 
     static func validateBlocking(path: String) throws -> Promtool.CheckResult {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-m", "openapi_spec_validator", path]
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        if process.terminationStatus != 0, text.contains("No module named openapi_spec_validator") {
+        let (status, text) = try CleanSpawn.run("python3", ["-m", "openapi_spec_validator", path])
+        if status != 0, text.contains("No module named openapi_spec_validator") {
             throw ToolMissing(tool: "openapi-spec-validator", hint: "python3 -m pip install openapi-spec-validator (scripts/test-deps install does)")
         }
-        return Promtool.CheckResult(status: process.terminationStatus, findings: text)
+        return Promtool.CheckResult(status: status, findings: text)
     }
 }

@@ -25,20 +25,13 @@ public enum Promtool {
         guard let path = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
             throw ToolMissing(tool: "promtool", hint: "apt-get install --no-install-recommends prometheus")
         }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: path)
-        process.arguments = ["check", "metrics"]
-        let input = Pipe()
-        let output = Pipe()
-        process.standardInput = input
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
-        input.fileHandleForWriting.write(Data(exposition.utf8))
-        try input.fileHandleForWriting.close()
-        let findings = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return CheckResult(status: process.terminationStatus, findings: String(decoding: findings, as: UTF8.self))
+        // promtool reads the exposition from stdin; the shell feeds it from a file, so the
+        // launch goes through posix_spawn (CleanSpawn), never Foundation's Process.
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("metrics-\(UUID().uuidString).txt")
+        try Data(exposition.utf8).write(to: file)
+        defer { try? FileManager.default.removeItem(at: file) }
+        let result = try CleanSpawn.run("/bin/sh", ["-c", "exec \"$0\" check metrics < \"$1\"", path, file.path])
+        return CheckResult(status: result.status, findings: result.output)
     }
 }
 

@@ -31,7 +31,7 @@ public final class ServiceProcess: Sendable {
             let data = handle.availableData
             if !data.isEmpty { output.append(String(decoding: data, as: UTF8.self)) }
         }
-        try process.run()
+        try ProcessLaunch.run(process)
     }
 
     /// Base URL, e.g. `http://127.0.0.1:40123`.
@@ -101,7 +101,7 @@ public final class ServiceProcess: Sendable {
         let pipe = Pipe()
         process.standardOutput = pipe
         process.standardError = pipe
-        try process.run()
+        try ProcessLaunch.run(process)
         let output = pipe.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         return (process.terminationStatus, String(decoding: output, as: UTF8.self))

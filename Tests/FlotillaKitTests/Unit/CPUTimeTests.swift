@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import FlotillaKit
+import FlotillaKitTesting
 
 @Suite("CPU time from /proc")
 struct CPUTimeTests {
@@ -32,7 +33,7 @@ struct CPUTimeTests {
         let child = Process()
         child.executableURL = URL(fileURLWithPath: "/bin/sh")
         child.arguments = ["-c", "i=0; while [ $i -lt 20000000 ]; do i=$((i+1)); done"]
-        try child.run()
+        try ProcessLaunch.run(child)
         defer { child.terminate() }
         let childPID = child.processIdentifier
         var childCPU = 0.0
@@ -49,7 +50,7 @@ struct CPUTimeTests {
     @Test func aProcessThatIsGoneHasNone() throws {
         let child = Process()
         child.executableURL = URL(fileURLWithPath: "/bin/true")
-        try child.run()
+        try ProcessLaunch.run(child)
         child.waitUntilExit()
         #expect(CPUTime.process(child.processIdentifier) == nil)
     }

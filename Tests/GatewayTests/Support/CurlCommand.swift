@@ -23,14 +23,7 @@ enum CurlCommand {
     }
 
     static func getBlocking(_ url: String, headers: [String]) throws -> Reply {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["curl", "-s", "-i", "--max-time", "10"] + headers.flatMap { ["-H", $0] } + [url]
-        let output = Pipe()
-        process.standardOutput = output
-        try process.run()
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
+        let text = try CleanSpawn.run("curl", ["-s", "-i", "--max-time", "60"] + headers.flatMap { ["-H", $0] } + [url]).output
         let parts = text.components(separatedBy: "\r\n\r\n")
         let head = parts.first?.components(separatedBy: "\r\n") ?? []
         let status = head.first.flatMap { Int($0.split(separator: " ").dropFirst().first ?? "") } ?? 0
