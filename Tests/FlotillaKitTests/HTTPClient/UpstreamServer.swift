@@ -10,7 +10,8 @@ import Synchronization
 /// that counts requests and the distinct client connections they came over.
 final class UpstreamServer: Sendable {
     let requests = Mutex(0)
-    let peers = Mutex(Set<String>())
+    /// The runtime of the application last made, whose server counts accepted connections.
+    let runtime = Mutex<ServiceRuntime?>(nil)
     let failuresLeft = Mutex(0)
     /// Held requests (`/held`) answer only once this is set: a slow upstream whose answer
     /// comes when the test says, not after a guessed time.
@@ -18,7 +19,9 @@ final class UpstreamServer: Sendable {
     let holding = Mutex(0)
 
     var requestCount: Int { requests.withLock { $0 } }
-    var connectionCount: Int { peers.withLock { $0.count } }
+    /// Connections that carried requests, as the server counts them (not distinct client
+    /// addresses: a closed connection's ephemeral port can come back for the next one).
+    var connectionCount: Int { runtime.withLock { $0?.lifecycle.connections.usedCount ?? 0 } }
 
     func failNext(_ count: Int) { failuresLeft.withLock { $0 = count } }
     /// Requests to `/held` waiting for ``release()``.
@@ -29,7 +32,7 @@ final class UpstreamServer: Sendable {
     var isReleased: Bool { released.withLock { $0 } }
 
     var application: KitTestApplication {
-        KitTestApplication(configure: { $0.logLevel = .warning }, routes: { router in
+        let made = KitTestApplication(configure: { $0.logLevel = .warning }, routes: { router in
             router.add(middleware: CountingMiddleware(server: self))
             router.get("/echo-headers") { request, _ -> String in
                 ["x-request-id", "traceparent", "user-agent", "x-custom"].map { "\($0)=\(request.headers[HTTPField.Name($0)!] ?? "")" }.joined(separator: "\n")
@@ -62,6 +65,8 @@ final class UpstreamServer: Sendable {
             router.on("/flaky", method: .get) { _, _ in try self.flaky() }
             router.on("/flaky", method: .post) { _, _ in try self.flaky() }
         })
+        runtime.withLock { $0 = made.runtime }
+        return made
     }
 
     private func flaky() throws -> Response {
@@ -77,7 +82,6 @@ final class UpstreamServer: Sendable {
         let server: UpstreamServer
         func handle(_ request: Request, context: FlotillaRequestContext, next: (Request, FlotillaRequestContext) async throws -> Response) async throws -> Response {
             server.requests.withLock { $0 += 1 }
-            if let peer = context.remoteAddress { _ = server.peers.withLock { $0.insert(peer) } }
             return try await next(request, context)
         }
     }

@@ -13,6 +13,8 @@ struct ParserRefusalTests {
         let status: Int
         let headers: [String: String]
         let envelope: ErrorEnvelope?
+        /// Everything the server sent.
+        let raw: String
     }
 
     /// Send `request` raw to a live kit application and read its whole answer.
@@ -33,7 +35,7 @@ struct ParserRefusalTests {
                 if pair.count == 2 { headers[pair[0].lowercased()] = pair[1].trimmingCharacters(in: .whitespaces) }
             }
             let body = parts.dropFirst().joined(separator: "\r\n\r\n")
-            return Answer(status: status, headers: headers, envelope: try? JSONDecoder().decode(ErrorEnvelope.self, from: Data(body.utf8)))
+            return Answer(status: status, headers: headers, envelope: try? JSONDecoder().decode(ErrorEnvelope.self, from: Data(body.utf8)), raw: text)
         }
     }
 
@@ -75,5 +77,20 @@ struct ParserRefusalTests {
         let answer = try await exchange(Array("GET /items HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".utf8))
         #expect(answer.status == 200)
         #expect(answer.envelope == nil)
+    }
+
+    @Test func aRequestThatAsksToCloseIsToldTheConnectionCloses() async throws {
+        let answer = try await exchange(Array("GET /items HTTP/1.1\r\nHost: demo\r\nConnection: close\r\n\r\n".utf8))
+        #expect(answer.status == 200)
+        #expect(answer.headers["connection"]?.lowercased() == "close", "so the client does not reuse a connection the server is closing")
+    }
+
+    @Test func bytesAfterARequestThatClosedTheConnectionGetNoAnswer() async throws {
+        // Two requests in one write, the first asking to close: only the first is answered.
+        let request = "GET /items HTTP/1.1\r\nHost: demo\r\nConnection: close\r\n\r\nGET /items HTTP/1.1\r\nHost: demo\r\n\r\n"
+        let answer = try await exchange(Array(request.utf8))
+        #expect(answer.status == 200)
+        #expect(answer.raw.components(separatedBy: "HTTP/1.1 ").count == 2, "one response only: \(answer.raw)")
+        #expect(!answer.raw.contains("malformed_request"), "no error envelope for the bytes after the closing request")
     }
 }

@@ -8,8 +8,9 @@ import NIOHTTPTypes
 /// - a request the HTTP parser refuses (oversized headers, an unknown method, an overlong or
 ///   malformed target) is answered with the error envelope and a `request_id`, then the
 ///   connection closes — instead of the framework's bare, empty `400`;
-/// - while the service drains, every response says `Connection: close` and the connection
-///   closes after it, so clients reconnect (to another replica) instead of meeting a reset.
+/// - while the service drains, and for requests that asked to close, the response says
+///   `Connection: close` and the connection closes after it, so clients reconnect (to another
+///   replica) instead of reusing a connection that is going away.
 final class HTTPConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPRequestPart
     typealias InboundOut = HTTPRequestPart
@@ -41,7 +42,12 @@ final class HTTPConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         switch unwrapInboundIn(data) {
-        case .head:
+        case .head(let head):
+            // A client that asked to close is told the response closes too, so it cannot
+            // reuse the connection as the server shuts it.
+            state.closeRequested = head.headerFields[.connection].map { $0.lowercased().split(separator: ",").contains { $0.filter { $0 != " " && $0 != "\t" } == "close" } } ?? false
+            if state.requestsStarted == 0 { lifecycle.connections.noteFirstRequest() }
+            state.requestsStarted += 1
             state.requestsInFlight += 1
             context.fireChannelRead(data)
             // A request that arrives while draining is served, then its connection closes.
@@ -57,7 +63,7 @@ final class HTTPConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
         switch unwrapOutboundIn(data) {
-        case .head(var head) where lifecycle.isDraining && head.status.kind != .informational:
+        case .head(var head) where (lifecycle.isDraining || state.closeRequested) && head.status.kind != .informational:
             head.headerFields[.connection] = "close"
             context.write(wrapOutboundOut(.head(head)), promise: promise)
         case .end:
@@ -73,6 +79,11 @@ final class HTTPConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
         // Mid-request the framework owns the response; between requests the refusal is ours.
         guard let parserError = error as? HTTPParserError, state.requestsInFlight == 0 else {
             context.fireErrorCaught(error)
+            return
+        }
+        // Bytes after a request that closed the connection: nothing to answer, only to close.
+        if parserError == .closedConnection {
+            context.close(promise: nil)
             return
         }
         let refusal = ParserRefusal(parserError, requestLineComplete: state.requestLineComplete)

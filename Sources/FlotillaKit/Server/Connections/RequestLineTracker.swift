@@ -6,6 +6,10 @@ final class ConnectionReadState {
     /// Whether the current request's first line has fully arrived, so a header overflow
     /// is in its header fields (431) rather than in its target (414).
     var requestLineComplete = false
+    /// Whether the request being served asked to close the connection (`Connection: close`).
+    var closeRequested = false
+    /// Requests whose head has arrived on this connection.
+    var requestsStarted = 0
     /// Requests read whose response has not been written to the end.
     var requestsInFlight = 0
     /// Responses written to the end. A connection that has none yet is not closed when
