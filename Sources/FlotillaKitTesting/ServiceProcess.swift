@@ -5,33 +5,58 @@ import Synchronization
 /// A service binary started as a real child process, for tests of what only a process
 /// shows: signals, exit codes, stdout.
 public final class ServiceProcess: Sendable {
-    private let process: Process
+    private let pid: pid_t
+    /// The exit status once the process has been reaped (128 + the signal when one ended it).
+    private let exitStatus = Mutex<Int32?>(nil)
     private let output = OutputBuffer()
     /// Port the service listens on.
     public let port: Int
 
     /// Start `executable` (a product of this package) on a free loopback port with the
-    /// extra `environment`.
+    /// extra `environment`. Started with posix_spawn (``CleanSpawn``): Foundation's `Process`
+    /// crashed inside `run()` on a loaded suite.
     public init(executable: String, environment: [String: String] = [:], arguments: [String] = []) throws {
         let port = try FreePort.allocate()
         self.port = port
-        let process = Process()
-        process.executableURL = try Self.productURL(named: executable)
-        process.arguments = arguments
+        let path = try Self.productURL(named: executable).path
         var variables = ProcessInfo.processInfo.environment
         variables["HOST"] = "127.0.0.1"
         variables["PORT"] = String(port)
         variables.merge(environment) { _, new in new }
-        process.environment = variables
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        self.process = process
-        pipe.fileHandleForReading.readabilityHandler = { [output] handle in
-            let data = handle.availableData
-            if !data.isEmpty { output.append(String(decoding: data, as: UTF8.self)) }
+        guard let pipe = CleanSpawn.makePipe() else { throw POSIXError(.EMFILE) }
+        guard let pid = CleanSpawn.spawn(path, arguments, output: (descriptor: pipe.write, closeInChild: pipe.read), environment: variables) else {
+            close(pipe.read)
+            close(pipe.write)
+            throw CleanSpawn.CannotStart(program: path)
         }
-        try ProcessLaunch.run(process)
+        close(pipe.write)
+        self.pid = pid
+        let output = self.output
+        // The child's stdout and stderr, read until it closes them.
+        Thread.detachNewThread {
+            var buffer = [UInt8](repeating: 0, count: 65_536)
+            while true {
+                let count = read(pipe.read, &buffer, buffer.count)
+                if count <= 0 { break }
+                output.append(String(decoding: buffer[..<count], as: UTF8.self))
+            }
+            close(pipe.read)
+        }
+    }
+
+    /// Whether the process still runs (it is reaped, and its status kept, once it has exited).
+    private var isRunning: Bool {
+        exitStatus.withLock { status in
+            guard status == nil else { return false }
+            var raw: Int32 = 0
+            let reaped = waitpid(pid, &raw, WNOHANG)
+            if reaped == pid { status = Self.decode(raw) }
+            return reaped == 0
+        }
+    }
+
+    private static func decode(_ raw: Int32) -> Int32 {
+        raw & 0x7F == 0 ? (raw >> 8) & 0xFF : 128 + (raw & 0x7F)
     }
 
     /// Base URL, e.g. `http://127.0.0.1:40123`.
@@ -46,7 +71,7 @@ public final class ServiceProcess: Sendable {
     public func waitUntilAnswering(_ path: String = "/live", timeout: Duration = .seconds(30)) async throws {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
-            guard process.isRunning else { throw ProcessExited(status: process.terminationStatus, output: outputLines) }
+            guard isRunning else { throw ProcessExited(status: exitStatus.withLock { $0 } ?? -1, output: outputLines) }
             if (try? HealthcheckProbe(url: baseURL + path, timeoutSeconds: 1).run()) != nil { return }
             try await Task.sleep(for: .milliseconds(50))
         }
@@ -55,27 +80,30 @@ public final class ServiceProcess: Sendable {
 
     /// Send `signal` (e.g. `SIGTERM`).
     public func send(_ signal: Int32) {
-        kill(process.processIdentifier, signal)
+        kill(pid, signal)
     }
 
     /// Wait for the process to exit and return its status; kills it after `timeout`.
     public func waitForExit(timeout: Duration = .seconds(30)) async throws -> Int32 {
         let deadline = ContinuousClock.now + timeout
-        while process.isRunning {
+        while isRunning {
             if ContinuousClock.now >= deadline {
-                process.terminate()
+                stop()
                 throw DeadlineExceeded(limit: timeout)
             }
             try await Task.sleep(for: .milliseconds(20))
         }
-        return process.terminationStatus
+        return exitStatus.withLock { $0 } ?? -1
     }
 
-    /// Stop the process if it is still running.
+    /// Stop the process if it is still running (SIGKILL), and reap it.
     public func stop() {
-        if process.isRunning {
-            kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
+        exitStatus.withLock { status in
+            guard status == nil else { return }
+            kill(pid, SIGKILL)
+            var raw: Int32 = 0
+            while waitpid(pid, &raw, 0) == -1 && errno == EINTR {}
+            status = Self.decode(raw)
         }
     }
 
@@ -94,17 +122,8 @@ public final class ServiceProcess: Sendable {
     }
 
     static func runBlocking(executable: String, environment: [String: String], arguments: [String]) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = try productURL(named: executable)
-        process.arguments = arguments
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try ProcessLaunch.run(process)
-        let output = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: output, as: UTF8.self))
+        try CleanSpawn.run(
+            try productURL(named: executable).path, arguments, environment: ProcessInfo.processInfo.environment.merging(environment) { _, new in new })
     }
 
     /// The built product `name`, found beside the test bundle (or in `FLOTILLA_BIN_DIR`).

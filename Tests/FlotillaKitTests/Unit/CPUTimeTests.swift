@@ -30,12 +30,11 @@ struct CPUTimeTests {
     }
 
     @Test func includesChildrenWhenAsked() async throws {
-        let child = Process()
-        child.executableURL = URL(fileURLWithPath: "/bin/sh")
-        child.arguments = ["-c", "i=0; while [ $i -lt 20000000 ]; do i=$((i+1)); done"]
-        try ProcessLaunch.run(child)
-        defer { child.terminate() }
-        let childPID = child.processIdentifier
+        let childPID = try #require(CleanSpawn.spawn("/bin/sh", ["-c", "i=0; while [ $i -lt 20000000 ]; do i=$((i+1)); done"]))
+        defer {
+            kill(childPID, SIGKILL)
+            _ = CleanSpawn.waitForExit(childPID)
+        }
         var childCPU = 0.0
         for _ in 0..<300 where childCPU < 0.2 {
             try await Task.sleep(for: .milliseconds(100))
@@ -48,10 +47,8 @@ struct CPUTimeTests {
     }
 
     @Test func aProcessThatIsGoneHasNone() throws {
-        let child = Process()
-        child.executableURL = URL(fileURLWithPath: "/bin/true")
-        try ProcessLaunch.run(child)
-        child.waitUntilExit()
-        #expect(CPUTime.process(child.processIdentifier) == nil)
+        let child = try #require(CleanSpawn.spawn("/bin/true", []))
+        _ = CleanSpawn.waitForExit(child)
+        #expect(CPUTime.process(child) == nil)
     }
 }
