@@ -47,12 +47,16 @@ enum ProcFile {
     private static func forEachEntry(_ path: String, _ body: (UnsafeRawBufferPointer) -> Void) {
         guard let directory = opendir(path) else { return }
         defer { closedir(directory) }
+        // A record from readdir is only as long as its name needs (`d_reclen`), not
+        // `sizeof(struct dirent)`: copying `entry.pointee` reads past the end of the last
+        // record in the buffer, which crashed when that end was the end of a page. The name
+        // is read in place, up to its NUL.
+        let nameOffset = MemoryLayout<dirent>.offset(of: \dirent.d_name)!
         while let entry = readdir(directory) {
-            withUnsafeBytes(of: entry.pointee.d_name) { bytes in
-                let name = UnsafeRawBufferPointer(rebasing: bytes[..<(bytes.firstIndex(of: 0) ?? bytes.endIndex)])
-                let isDotEntry = name.elementsEqual(".".utf8) || name.elementsEqual("..".utf8)
-                if !isDotEntry { body(name) }
-            }
+            let start = UnsafeRawPointer(entry) + nameOffset
+            let name = UnsafeRawBufferPointer(start: start, count: strlen(start.assumingMemoryBound(to: CChar.self)))
+            let isDotEntry = name.elementsEqual(".".utf8) || name.elementsEqual("..".utf8)
+            if !isDotEntry { body(name) }
         }
     }
 }
