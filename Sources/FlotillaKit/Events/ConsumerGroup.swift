@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// One consumer group's Redis commands over its streams: create, read (blocking, on a
 /// dedicated connection), reclaim, acknowledge, dead-letter, and report lag.

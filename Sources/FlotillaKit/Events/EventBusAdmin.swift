@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// What an operator does with a service's events (`<service> events status|replay-dead|replay`):
 /// look at the outbox, the streams, the consumer group and its dead letters; move dead letters

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+public import FoundationEssentials
+#else
 public import Foundation
+#endif
 
 /// One event, in the one JSON shape every service publishes and consumes (README, "Events"):
 ///

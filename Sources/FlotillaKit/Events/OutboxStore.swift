@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// The relay's statements on the service's `outbox` table.
 struct OutboxStore: Sendable {

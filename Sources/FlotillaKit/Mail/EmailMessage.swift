@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+public import FoundationEssentials
+#else
 public import Foundation
+#endif
 
 /// One email, rendered to RFC 5322 text with a MIME `multipart/alternative` body (plain text,
 /// and HTML when given), UTF-8 throughout: headers with non-ASCII text are RFC 2047 encoded,

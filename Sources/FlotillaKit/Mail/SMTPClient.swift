@@ -1,5 +1,9 @@
 import CCurl
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import Synchronization
 
 /// Where and how to send mail: `smtp://host:port` (with `requireTLS`, STARTTLS is required) or
@@ -23,8 +27,8 @@ public struct SMTPConfiguration: Sendable {
 
     /// The URL without any credentials in it, for logs.
     public var redactedURL: String {
-        guard let scheme = url.range(of: "://"), let at = url.range(of: "@", range: scheme.upperBound..<url.endIndex) else { return url }
-        return String(url[..<scheme.upperBound]) + "***" + String(url[at.lowerBound...])
+        guard let scheme = url.firstRange(of: "://"), let at = url[scheme.upperBound...].firstIndex(of: "@") else { return url }
+        return String(url[..<scheme.upperBound]) + "***" + String(url[at...])
     }
 }
 
