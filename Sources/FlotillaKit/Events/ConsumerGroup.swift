@@ -22,6 +22,24 @@ struct ConsumerGroup: Sendable {
     /// `dead:<group>`: where entries go after failing every delivery.
     let deadLetters: String
 
+    /// The group of service `service` over the streams of `sources`, named as `settings` say
+    /// (`<prefix>events:<source>`, `<prefix>dead:<service>`).
+    init(service: String, sources: [String], settings: EventBusConfiguration, redis: RedisClient) {
+        self.init(
+            name: service, consumer: settings.consumerName,
+            streams: sources.map { settings.streamPrefix + EventEnvelope.streamName(source: $0) },
+            redis: redis, maxLength: settings.streamMaxLength, deadLetters: settings.streamPrefix + "dead:\(service)")
+    }
+
+    init(name: String, consumer: String, streams: [String], redis: RedisClient, maxLength: Int, deadLetters: String) {
+        self.name = name
+        self.consumer = consumer
+        self.streams = streams
+        self.redis = redis
+        self.maxLength = maxLength
+        self.deadLetters = deadLetters
+    }
+
     /// Create the group on every stream (and the streams) if missing, starting at `start`.
     func create(from start: EventBusConfiguration.StartPosition) async throws {
         for stream in streams {

@@ -11,9 +11,7 @@ extension DataService {
     public func consumeEvents(from sources: [String], handlers: EventHandlers) {
         let settings = configuration.events
         let name = configuration.service.identity.name
-        let group = ConsumerGroup(
-            name: name, consumer: settings.consumerName, streams: sources.map { settings.streamPrefix + EventEnvelope.streamName(source: $0) },
-            redis: redis, maxLength: settings.streamMaxLength, deadLetters: settings.streamPrefix + "dead:\(name)")
+        let group = ConsumerGroup(service: name, sources: sources, settings: settings, redis: redis)
         let consumer = EventConsumer(
             group: group, handlers: handlers, pool: pool, redis: configuration.redis, settings: settings, metrics: runtime.eventMetrics, logger: runtime.logger)
         runtime.healthChecks.register(ConsumerHealthCheck(consumer: consumer, warnLag: settings.warnLag))

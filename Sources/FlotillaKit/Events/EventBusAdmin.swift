@@ -44,9 +44,7 @@ public struct EventBusAdmin: Sendable {
     }
 
     var group: ConsumerGroup {
-        ConsumerGroup(
-            name: service, consumer: settings.consumerName, streams: consumes.map { settings.streamPrefix + EventEnvelope.streamName(source: $0) },
-            redis: redis, maxLength: settings.streamMaxLength, deadLetters: settings.streamPrefix + "dead:\(service)")
+        ConsumerGroup(service: service, sources: consumes, settings: settings, redis: redis)
     }
 
     /// The outbox, the service's own stream, each consumed stream with the group's lag and

@@ -40,7 +40,6 @@ enum EventsCommand {
         let redis = RedisClient(configuration: configuration.redis, metrics: metrics, logger: logger)
         let admin = EventBusAdmin(
             pool: pool, redis: redis, settings: configuration.events, service: identity.name, publishes: roles.publishes, consumes: roles.consumes)
-        defer { Task { await pool.close(); await redis.close() } }
         do {
             switch (arguments.first, arguments.dropFirst().first, arguments.dropFirst(2).first) {
             case ("status", nil, nil):
@@ -53,6 +52,8 @@ enum EventsCommand {
                 print("the group will be delivered every entry from \(try await admin.replay(from: start)) again")
             default:
                 ServiceCommand.printError(usage)
+                await pool.close()
+                await redis.close()
                 return 64
             }
             await pool.close()
@@ -60,6 +61,8 @@ enum EventsCommand {
             return 0
         } catch {
             ServiceCommand.printError("events: \(error)")
+            await pool.close()
+            await redis.close()
             return 1
         }
     }
