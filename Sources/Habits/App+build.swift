@@ -19,6 +19,6 @@ func buildApplication(_ configuration: HabitsConfiguration, httpClient: Flotilla
     ProgressController(habits: habits, checkIns: checkIns, access: access, cache: cache, clock: clock).addRoutes(to: authenticated)
     HabitController(habits: habits, access: access, cache: cache, clock: clock, metrics: metrics).addRoutes(to: authenticated)
     CheckInController(checkIns: checkIns, access: access, cache: cache, clock: clock, metrics: metrics).addRoutes(to: authenticated)
-    let totals = HabitTotalsRefresher(habits: habits, metrics: metrics, interval: .seconds(30), logger: service.runtime.logger)
+    let totals = PeriodicTask("habit totals", every: .seconds(30), logger: service.runtime.logger) { try await metrics.refresh(from: habits) }
     return service.makeApplication(router: router, services: [totals])
 }

@@ -1,7 +1,5 @@
 import FlotillaKit
-import Logging
 import Prometheus
-import ServiceLifecycle
 
 /// Business metrics for the dashboards: check-ins by outcome, and how many habits exist.
 struct HabitsMetrics: Sendable {
@@ -20,28 +18,12 @@ struct HabitsMetrics: Sendable {
     }
 }
 
-/// Sets the `habits_stored` gauges from the database at start and every `interval`, so
-/// they are right across replicas and restarts (writes also adjust them at once).
-struct HabitTotalsRefresher: Service {
-    let habits: HabitRepository
-    let metrics: HabitsMetrics
-    let interval: Duration
-    let logger: Logger
-
-    func run() async throws {
-        while !Task.isShuttingDownGracefully && !Task.isCancelled {
-            var wait = interval
-            do {
-                let totals = try await habits.totals()
-                metrics.activeHabits.set(Double(totals.active))
-                metrics.archivedHabits.set(Double(totals.archived))
-            } catch {
-                // Before migrations have run, or the database is away: try again soon.
-                logger.debug("habit totals not refreshed", metadata: ["error.description": "\(error)"])
-                wait = min(interval, .seconds(1))
-            }
-            let pause = wait
-            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: pause) }
-        }
+extension HabitsMetrics {
+    /// Set the `habits_stored` gauges from the database (at start and periodically, so they
+    /// are right across replicas and restarts; writes also adjust them at once).
+    func refresh(from habits: HabitRepository) async throws {
+        let totals = try await habits.totals()
+        activeHabits.set(Double(totals.active))
+        archivedHabits.set(Double(totals.archived))
     }
 }

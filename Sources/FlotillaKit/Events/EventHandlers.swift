@@ -14,6 +14,11 @@ public struct EventHandlers: Sendable {
         byType[type] = handler
     }
 
+    /// The handler of `type`, if there is one (tests call handlers directly with this).
+    public func handler(for type: String) -> Handler? {
+        byType[type]
+    }
+
     /// The types handled.
     public var types: [String] { byType.keys.sorted() }
 }

@@ -86,22 +86,3 @@ struct NotificationEventHandlers: Sendable {
             for: user, source: source, in: session)
     }
 }
-
-/// A field an event handler needs was missing: the event is malformed (retried, then dead-lettered).
-struct MalformedEvent: Error, CustomStringConvertible {
-    let type: String
-    let field: String
-    var description: String { "\(type) event without \(field)" }
-}
-
-extension EventEnvelope {
-    func text(_ field: String) throws -> String {
-        guard case .string(let value) = data[field] ?? .null else { throw MalformedEvent(type: type, field: field) }
-        return value
-    }
-
-    func optionalText(_ field: String) -> String? {
-        if case .string(let value) = data[field] ?? .null { return value }
-        return nil
-    }
-}
