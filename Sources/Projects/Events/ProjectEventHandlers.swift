@@ -1,0 +1,21 @@
+import FlotillaKit
+
+/// What projects does with the tasks service's events: keep ``TaskProjection`` (for the
+/// stats and the state-in-use check) and drop the project's cached stats.
+struct ProjectEventHandlers: Sendable {
+    let cache: RedisCache
+
+    static let sources = ["tasks"]
+    static let types = ["task.created", "task.updated", "task.state_changed", "task.completed", "task.reopened", "task.deleted"]
+
+    var handlers: EventHandlers {
+        var handlers = EventHandlers()
+        for type in Self.types {
+            handlers.on(type) { event, session in
+                try await TaskProjection.apply(event, in: session)
+                if let project = event.optionalText("project_id") { await cache.invalidate(group: project) }
+            }
+        }
+        return handlers
+    }
+}
