@@ -54,6 +54,34 @@ struct NotificationEventsTests {
         }
     }
 
+    @Test func assigneesAndCreatorsHearAboutTasksOthersChanged() async throws {
+        try await NotificationsHarness.run { api in
+            for (user, name) in [("alice", "Alice"), ("bob", "Bob")] {
+                try await api.publish("user.registered", from: "auth", data: ["user_id": .string(user), "email": .string("\(user)@example.com"), "name": .string(name)])
+            }
+            try await waitUntil("both addresses are known") { try api.mails().count == 2 }
+            func task(_ extra: [String: JSONValue]) -> [String: JSONValue] {
+                ["task_id": "t1", "key": "WEB-7", "project_id": "p1", "project_key": "WEB", "owner_id": "alice", "title": "Fix login",
+                 "state_id": "s1", "state_group": "unstarted", "priority": "high", "assignees": .array(["bob"]), "due_on": "2026-12-24",
+                 "completed_at": .null].merging(extra) { $1 }
+            }
+            // Assigning yourself, or completing your own task, tells nobody.
+            try await api.publish("task.assigned", from: "tasks", aggregate: "t1", actor: "bob", data: task(["assignee_id": "bob"]))
+            try await api.publish("task.completed", from: "tasks", aggregate: "t1", actor: "alice", data: task(["state_group": "completed"]))
+            try await api.publish("task.assigned", from: "tasks", aggregate: "t1", actor: "alice", data: task(["assignee_id": "bob"]))
+            try await api.publish("task.completed", from: "tasks", aggregate: "t1", actor: "bob", data: task(["state_group": "completed"]))
+            try await waitUntil("both task emails are written") { try api.mails().count == 4 }
+            let bobs = try await api.stored(for: "bob").filter { $0.kind == "task_assigned" }
+            #expect(bobs.map(\.title) == ["WEB-7 was assigned to you"])
+            let mail = try #require(try api.mails().first { $0.contains("Subject: [WEB-7] Fix login was assigned to you") })
+            #expect(mail.contains("To: bob@example.com"))
+            #expect(try await api.stored(for: "alice").filter { $0.kind == "task_completed" }.map(\.title) == ["WEB-7 is done"])
+            #expect(try await api.stored(for: "alice").filter { $0.kind == "task_assigned" }.isEmpty)
+            let body = try await api.pool.query("SELECT body FROM notifications WHERE user_id = 'bob' AND kind = 'task_assigned'").rows[0].decode("body", as: String.self)
+            #expect(body == "Alice assigned you “Fix login”, due 2026-12-24.")
+        }
+    }
+
     @Test func streakMilestonesAreAchievementsAndHabitRemindersFollowTheHabit() async throws {
         try await NotificationsHarness.run { api in
             let habit: [String: JSONValue] = [

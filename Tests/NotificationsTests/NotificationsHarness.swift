@@ -37,10 +37,10 @@ enum NotificationsHarness {
 
         /// Publish an event as `source`'s relay would; returns it.
         @discardableResult
-        func publish(_ type: String, from source: String, aggregate: String = "a1", data: [String: JSONValue]) async throws -> EventEnvelope {
+        func publish(_ type: String, from source: String, aggregate: String = "a1", actor: String? = nil, data: [String: JSONValue]) async throws -> EventEnvelope {
             let envelope = EventEnvelope(
                 id: UUID().uuidString.lowercased(), type: type, occurredAt: RFC3339.now(), source: source,
-                aggregate: .init(type: String(type.split(separator: ".")[0]), id: aggregate), data: data)
+                aggregate: .init(type: String(type.split(separator: ".")[0]), id: aggregate), actor: actor, data: data)
             try await RedisStream(client: redis, name: streamPrefix + EventEnvelope.streamName(source: source))
                 .add(["id": envelope.id, "type": envelope.type, "event": try envelope.encoded()])
             return envelope

@@ -7,12 +7,14 @@ import Foundation
 ///   `user.locked`: security email and item; `user.deleted`: forget the user;
 /// - orders `order.placed`: confirmation with the exact total and lines;
 /// - habits `habit.streak_extended` at 7, 30 and 100: an achievement; the habit events keep
-///   the habit's reminder (`source` `habit:<id>`) in step with its `reminder_time`.
+///   the habit's reminder (`source` `habit:<id>`) in step with its `reminder_time`;
+/// - tasks `task.assigned`: tell the assignee (not when they assigned themselves);
+///   `task.completed`: tell the creator of a project task someone else completed.
 struct NotificationEventHandlers: Sendable {
     let notifier: Notifier
     let reminders: ReminderRepository
 
-    static let sources = ["auth", "orders", "habits"]
+    static let sources = ["auth", "orders", "habits", "tasks"]
 
     var handlers: EventHandlers {
         var handlers = EventHandlers()
@@ -63,10 +65,39 @@ struct NotificationEventHandlers: Sendable {
                       data: ["habit_id": .string(try event.text("habit_id")), "streak": .int(streak)], idempotencyKey: "event:\(event.id)"),
                 in: session)
         }
+        handlers.on("task.assigned") { event, session in
+            let assignee = try event.text("assignee_id")
+            guard assignee != event.actor else { return }
+            var values = try await taskValues(event, in: session)
+            if let due = event.optionalText("due_on") { values["due_on"] = .text(due) }
+            try await notifier.deliver(
+                .init(userID: assignee, kind: .taskAssigned, values: values, data: taskData(event), idempotencyKey: "event:\(event.id)"),
+                in: session)
+        }
+        handlers.on("task.completed") { event, session in
+            let creator = try event.text("owner_id")
+            guard creator != event.actor, event.optionalText("project_id") != nil else { return }
+            try await notifier.deliver(
+                .init(userID: creator, kind: .taskCompleted, values: try await taskValues(event, in: session), data: taskData(event),
+                      idempotencyKey: "event:\(event.id)"),
+                in: session)
+        }
         for type in ["habit.created", "habit.updated", "habit.archived", "habit.unarchived", "habit.deleted"] {
             handlers.on(type) { event, session in try await keepHabitReminder(event, in: session) }
         }
         return handlers
+    }
+
+    /// A task event's template values: its key, its title, and who acted (by the name auth
+    /// told us, else "Someone": user ids mean nothing to people).
+    private func taskValues(_ event: EventEnvelope, in session: PostgresSession) async throws -> [String: TemplateValue] {
+        var actorName = "Someone"
+        if let actor = event.actor, let name = try await session.recipient(actor)?.name, !name.isEmpty { actorName = name }
+        return ["task_key": .text(event.optionalText("key") ?? "A task"), "task_title": .text(try event.text("title")), "actor": .text(actorName)]
+    }
+
+    private func taskData(_ event: EventEnvelope) -> [String: JSONValue] {
+        ["task_id": event.data["task_id"] ?? .null, "task_key": event.data["key"] ?? .null, "project_key": event.data["project_key"] ?? .null]
     }
 
     /// A habit with a reminder time, active and not deleted, has one reminder; otherwise none.

@@ -15,10 +15,16 @@ struct NotificationKind: Sendable, Hashable {
         variables: common.union(["order_id", "total", "items", "product_id", "quantity", "unit_price", "line_total"]))
     static let accountLocked = NotificationKind(name: "account_locked", category: .security, variables: common.union(["locked_minutes", "client_ip"]))
     static let reminder = NotificationKind(name: "reminder", category: .reminders, variables: common.union(["title", "local_time"]))
+    /// A task was assigned to the user (tasks' `task.assigned`).
+    static let taskAssigned = NotificationKind(
+        name: "task_assigned", category: .assignments, variables: common.union(["task_key", "task_title", "actor", "due_on"]))
+    /// A task the user created was completed by someone else (tasks' `task.completed`).
+    static let taskCompleted = NotificationKind(
+        name: "task_completed", category: .assignments, variables: common.union(["task_key", "task_title", "actor"]))
     /// Sent by another service through `POST /notifications`: its own title and body.
     static let direct = NotificationKind(name: "direct", category: .account, variables: common.union(["title", "body"]))
 
-    static let all: [NotificationKind] = [.welcome, .achievement, .orderConfirmation, .accountLocked, .reminder, .direct]
+    static let all: [NotificationKind] = [.welcome, .achievement, .orderConfirmation, .accountLocked, .reminder, .taskAssigned, .taskCompleted, .direct]
 }
 
 /// The parts of a notification each kind has a template for.

@@ -30,7 +30,8 @@ struct TaskController: Sendable {
         let origin = TaskChanges.readOrigin(&body)
         let changes = TaskChanges.read(&body, creating: true)
         try body.validate()
-        let document = try await origin.project.asyncMap { try await access.project($0, request, principal, for: .write) }
+        var document: ProjectAccessDocument?
+        if let key = origin.project { document = try await access.project(key, request, principal, for: .write) }
         let problems = changes.problems(in: document, owner: principal.subject)
         if !problems.isEmpty { throw APIError.invalidFields(problems) }
         let task = try await Self.importConflict(origin) {
@@ -110,13 +111,5 @@ struct TaskController: Sendable {
                 .conflict, code: "already_imported",
                 message: "A task from \(origin.externalSource ?? "") with id \(origin.externalID ?? "") exists already.")
         }
-    }
-}
-
-extension Optional where Wrapped: Sendable {
-    /// `map` with an async transform.
-    func asyncMap<Other>(_ transform: (Wrapped) async throws -> Other) async rethrows -> Other? {
-        guard let value = self else { return nil }
-        return try await transform(value)
     }
 }
