@@ -69,6 +69,11 @@ DASHBOARDS = {
         panel("Products read per second", f'sum(rate(http_server_requests_total{{{SEL}, route=~"/products.*", method="GET"}}[{R}]))', "reqps", "products"),
         panel("Notifications created per second", rate("notifications_created_total", by="category"), "ops", "{{category}}"),
         panel("Emails per second by outcome", rate("notifications_emails_total", by="outcome"), "ops", "{{outcome}}"),
+        panel("Tasks created per second",
+              f'sum(rate(tasks_created_total{{{SEL}}}[{R}])) or vector(0)', "ops", "created"),
+        panel("Tasks completed per second", f'sum(rate(tasks_completed_total{{{SEL}}}[{R}])) or vector(0)', "ops", "completed"),
+        panel("Tasks by state group", f"max by (state_group) (tasks_stored{{{SEL}}})", "short", "{{state_group}}"),
+        panel("Projects created per second", rate("projects_created_total"), "ops"),
     ]),
     "flotilla-events": ("Flotilla / Events", ["flotilla", "events"], [
         panel("Events published per second", rate("events_published_total"), "ops"),

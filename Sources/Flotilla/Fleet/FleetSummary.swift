@@ -28,6 +28,10 @@ struct FleetSummary {
         if profile.services.contains("habits") {
             lines.append(#"  curl -s \#(gateway)/api/v1/habits/today -H "Authorization: Bearer $TOKEN""#)
         }
+        if profile.services.contains("tasks") {
+            lines.append(#"  curl -s '\#(gateway)/api/v1/tasks?project=WEB&state_group=started&sort=priority' -H "Authorization: Bearer $TOKEN""#)
+            lines.append(#"  curl -s \#(gateway)/api/v1/projects/WEB/stats -H "Authorization: Bearer $TOKEN""#)
+        }
         if profile.services.contains("notifications") {
             lines.append(#"  curl -s \#(gateway)/api/v1/notifications -H "Authorization: Bearer $TOKEN""#)
         }
