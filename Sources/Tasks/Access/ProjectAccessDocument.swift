@@ -1,3 +1,5 @@
+import FlotillaKit
+
 /// What the projects service says about a caller in a project (`GET /projects/{key}/access`):
 /// their role, the workflow states, the labels and the members. Cached per project and user.
 struct ProjectAccessDocument: Codable, Sendable, Equatable {
@@ -46,20 +48,4 @@ struct ProjectAccessDocument: Codable, Sendable, Equatable {
     func state(_ id: String) -> State? { states.first { $0.id == id } }
 
     func isMember(_ user: String) -> Bool { members.contains { $0.userID == user } }
-}
-
-/// A member's role in a project: viewers read, members write, admins delete.
-enum ProjectRole: String, Codable, Sendable, Comparable {
-    case viewer, member, admin, owner
-
-    private var rank: Int {
-        switch self {
-        case .viewer: 0
-        case .member: 1
-        case .admin: 2
-        case .owner: 3
-        }
-    }
-
-    static func < (lhs: ProjectRole, rhs: ProjectRole) -> Bool { lhs.rank < rhs.rank }
 }
