@@ -40,6 +40,21 @@ public struct Scenario: Sendable {
             Step(name: "stats", weight: 25, method: "GET", paths: (1...12).map { "/api/v1/habits/00000000-0000-4000-8000-\(String($0).leftPadded(to: 12))/stats" }, bodies: []),
             Step(name: "summary", weight: 5, method: "GET", paths: ["/api/v1/habits/summary"], bodies: []),
         ]),
+        // The demo workspace (`projects seed`, `tasks seed`): the demo user owns WEB.
+        "tasks": Scenario(name: "tasks", steps: [
+            Step(name: "board", weight: 30, method: "GET", paths: [
+                "/api/v1/tasks?project=WEB&limit=50", "/api/v1/tasks?project=WEB&state_group=started&sort=priority",
+                "/api/v1/tasks?project=WEB&assignee=me", "/api/v1/tasks?project=OPS&sort=due_date&limit=20",
+            ], bodies: []),
+            Step(name: "task", weight: 25, method: "GET", paths: (1...30).map { "/api/v1/tasks/WEB-\($0)" }, bodies: []),
+            Step(name: "search", weight: 10, method: "GET", paths: ["/api/v1/tasks?project=WEB&q=page", "/api/v1/tasks?project=OPS&q=backup"], bodies: []),
+            Step(name: "mine", weight: 10, method: "GET", paths: ["/api/v1/tasks"], bodies: []),
+            Step(name: "stats", weight: 10, method: "GET", paths: ["/api/v1/projects/WEB/stats", "/api/v1/projects/OPS/stats"], bodies: []),
+            Step(name: "create", weight: 10, method: "POST", paths: ["/api/v1/tasks"],
+                 bodies: [#"{"project": "WEB", "title": "Load-test task", "priority": "low"}"#]),
+            Step(name: "update", weight: 5, method: "PATCH", paths: (1...30).map { "/api/v1/tasks/WEB-\($0)" },
+                 bodies: [#"{"priority": "high"}"#, #"{"priority": "medium"}"#]),
+        ]),
         "live": Scenario(name: "live", steps: [Step(name: "live", weight: 1, method: "GET", paths: ["/live"], bodies: [])]),
     ]
 

@@ -12,7 +12,7 @@ struct CapacityBenchCommand: AsyncParsableCommand {
         commandName: "capacity",
         abstract: "Highest offered rate of a profile's mix whose p99 stays under a bound.")
 
-    @Option(help: "Profile: chronos (watch-store mix) or habit-tracker (habits mix).")
+    @Option(help: "Profile: chronos (watch-store mix), habit-tracker (habits mix) or task-management (tasks mix).")
     var profile: FleetProfile = .chronos
 
     @Option(help: "Rates to try in order, requests per second.")
@@ -25,7 +25,9 @@ struct CapacityBenchCommand: AsyncParsableCommand {
     var p99Bound: Double = 50
 
     func run() async throws {
-        guard [.chronos, .habitTracker].contains(profile) else { throw ValidationError("--profile chronos or habit-tracker") }
+        guard [.chronos, .habitTracker, .taskManagement].contains(profile) else {
+            throw ValidationError("--profile chronos, habit-tracker or task-management")
+        }
         let steps = rates.split(separator: ",").compactMap { Double($0) }
         guard !steps.isEmpty, steps.allSatisfy({ (1...100_000).contains($0) }), (1...120).contains(seconds) else {
             throw ValidationError("--rates: comma-separated rates 1-100000; --seconds 1-120")
@@ -66,16 +68,19 @@ struct CapacityBench {
         }
     }
 
+    /// Each profile's mix (a built-in ``Scenario``).
+    static let scenarios: [FleetProfile: String] = [.chronos: "watch-store", .habitTracker: "habits", .taskManagement: "tasks"]
+
     func run() async throws -> Result {
         try await BenchFleet.with(profile) { try await measure($0) }
     }
 
     private func measure(_ fleet: BenchFleet) async throws -> Result {
         let gateway = fleet.url(of: "gateway")
-        // The demo user: the habits mix reads the demo habits (`habits seed`).
+        // The demo user: the mixes read its demo data (`habits seed`, `tasks seed`).
         let token = try await fleet.devToken(subject: "demo-user")
         if profile == .chronos { try await Self.restock(gateway: gateway, token: token) }
-        let scenario = Scenario.builtIn[profile == .chronos ? "watch-store" : "habits"]!
+        let scenario = Scenario.builtIn[Self.scenarios[profile] ?? "habits"]!
         var steps = [LoadRun.Result]()
         var best: Double?
         for rate in rates {
