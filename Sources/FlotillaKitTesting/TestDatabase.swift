@@ -33,7 +33,9 @@ public enum TestDatabase {
     /// (a test that checks a timeout sets its own).
     public static func serviceEnvironment(schema: String) throws -> [String: String] {
         [
-            "DATABASE_URL": try url(), "DB_SCHEMA": schema, "DB_POOL_MIN_CONNECTIONS": "0",
+            // Small pools: tests check behaviour, not throughput, and the suite's services
+            // together must stay under the test server's max_connections.
+            "DATABASE_URL": try url(), "DB_SCHEMA": schema, "DB_POOL_MIN_CONNECTIONS": "0", "DB_POOL_MAX_CONNECTIONS": "4",
             "DB_POOL_ACQUIRE_TIMEOUT_SECONDS": "60", "DB_STATEMENT_TIMEOUT_SECONDS": "60",
             // The service's event streams and consumer groups are the test's own too.
             "EVENTS_STREAM_PREFIX": "test:\(schema):",

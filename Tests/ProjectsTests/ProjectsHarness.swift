@@ -43,12 +43,17 @@ enum ProjectsHarness {
         }
     }
 
+    /// Run `body` against the service, once a harness slot is free.
     static func run(_ body: @escaping @Sendable (Context) async throws -> Void) async throws {
+        try await HarnessSlots.services.run { try await runInSlot(body) }
+    }
+
+    private static func runInSlot(_ body: @escaping @Sendable (Context) async throws -> Void) async throws {
         let issuer = try await TestTokenIssuer()
         let schema = "projects_t\(UUID().uuidString.prefix(8).lowercased())"
         try await issuer.jwksServer().application.test(.live) { jwks in
             var environment = EnvironmentReader(try TestDatabase.serviceEnvironment(schema: schema).merging([
-                "DB_POOL_MAX_CONNECTIONS": "8", "REDIS_URL": try TestRedis.url(),
+                "REDIS_URL": try TestRedis.url(),
                 "PROJECTS_REDIS_PREFIX": "test:projects:\(UUID().uuidString.prefix(8)):",
                 "AUTH_SERVICE_URL": "http://127.0.0.1:\(try #require(jwks.port))",
             ]) { $1 })

@@ -12,6 +12,8 @@ struct ProjectsDependencyTests {
     @Test func cachedAccessServesWhileProjectsIsDownAndUncachedIs503() async throws {
         try await TasksHarness.run { api in
             try await api.project("WEB", members: ["bob": "member"])
+            // The membership events drop cached access when they arrive: let them arrive first.
+            try await api.caughtUpWithProjects()
             try await api.task(#"{"project": "WEB", "title": "Keep working"}"#)
             let alice = try await api.token()
             let bob = try await api.token("bob")

@@ -19,7 +19,18 @@ enum TasksHarness {
         let issuer: TestTokenIssuer
         let pool: PostgresPool
         let projects: ServiceProcess
+        let projectsSchema: String
         let port: Int
+
+        /// Wait until tasks has handled every event projects has recorded so far (their
+        /// effects on cached access, say, are then behind us).
+        func caughtUpWithProjects() async throws {
+            try await waitUntil("tasks has handled projects' events") {
+                try await pool.query(
+                    "SELECT count(*)::int AS n FROM \(projectsSchema).outbox o WHERE NOT EXISTS (SELECT 1 FROM processed_events p WHERE p.event_id = o.id)"
+                ).rows[0].decode("n", as: Int.self) == 0
+            }
+        }
 
         func token(_ subject: String = "alice", roles: [Role] = [.member]) async throws -> String {
             try await issuer.token(subject: subject, roles: roles)
@@ -67,21 +78,26 @@ enum TasksHarness {
         }
     }
 
-    /// Run `body` against tasks (and projects). `projectsDown` points tasks at a closed port.
+    /// Run `body` against tasks (and projects), once a harness slot is free.
     static func run(environment overrides: [String: String] = [:], _ body: @escaping @Sendable (Context) async throws -> Void) async throws {
+        try await HarnessSlots.services.run { try await runInSlot(environment: overrides, body) }
+    }
+
+    private static func runInSlot(environment overrides: [String: String], _ body: @escaping @Sendable (Context) async throws -> Void) async throws {
         let issuer = try await TestTokenIssuer()
         let unique = UUID().uuidString.prefix(8).lowercased()
         try await issuer.jwksServer().application.test(.live) { jwks in
             let authURL = "http://127.0.0.1:\(try #require(jwks.port))"
             let events = ["EVENTS_STREAM_PREFIX": "test:tasks-\(unique):", "EVENTS_RELAY_POLL_SECONDS": "0.2", "EVENTS_READ_BLOCK_SECONDS": "0.2"]
-            let projects = try ServiceProcess(executable: "projects", environment: try TestDatabase.serviceEnvironment(schema: "tasks_prj_\(unique)").merging([
+            let projectsSchema = "tasks_prj_\(unique)"
+            let projects = try ServiceProcess(executable: "projects", environment: try TestDatabase.serviceEnvironment(schema: projectsSchema).merging([
                 "REDIS_URL": try TestRedis.url(), "AUTH_SERVICE_URL": authURL, "PROJECTS_REDIS_PREFIX": "test:tasks-prj:\(unique):", "LOG_LEVEL": "warning",
             ].merging(events) { $1 }) { $1 })
             defer { projects.stop() }
             try await projects.waitUntilAnswering("/ready")
             let schema = "tasks_t\(unique)"
             var values = try TestDatabase.serviceEnvironment(schema: schema).merging([
-                "DB_POOL_MAX_CONNECTIONS": "12", "REDIS_URL": try TestRedis.url(), "TASKS_REDIS_PREFIX": "test:tasks:\(unique):",
+                "REDIS_URL": try TestRedis.url(), "TASKS_REDIS_PREFIX": "test:tasks:\(unique):",
                 "AUTH_SERVICE_URL": authURL, "PROJECTS_SERVICE_URL": projects.baseURL,
             ].merging(events) { $1 }) { $1 }
             values.merge(overrides) { $1 }
@@ -92,7 +108,7 @@ enum TasksHarness {
             let application = buildApplication(configuration, httpClient: Self.httpClient)
             let pool = try TestDatabase.makePool { $0.schema = schema }
             try await application.test(.live) { client in
-                try await body(Context(api: APITestClient(client), issuer: issuer, pool: pool, projects: projects, port: try #require(client.port)))
+                try await body(Context(api: APITestClient(client), issuer: issuer, pool: pool, projects: projects, projectsSchema: projectsSchema, port: try #require(client.port)))
             }
             await pool.close()
         }

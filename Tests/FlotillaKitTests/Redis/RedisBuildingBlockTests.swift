@@ -64,11 +64,17 @@ struct RedisBuildingBlockTests {
     @Test func cacheEntriesExpire() async throws {
         let redis = try TestRedis.makeClient()
         defer { Task { await redis.close() } }
-        // The TTL leaves room for a loaded machine between the first two calls.
-        let cache = RedisCache(client: redis, name: "ttl", prefix: TestRedis.uniqueKey("ttl") + ":", ttl: .seconds(6), metrics: MetricsRegistry(service: "t", version: "1"), logger: Logger(configuration: .testing()))
+        let prefix = TestRedis.uniqueKey("ttl") + ":"
+        // A TTL no loaded machine outlasts between two calls; expiry itself is then brought
+        // forward, so the test waits for a condition, not for the clock.
+        let cache = RedisCache(client: redis, name: "ttl", prefix: prefix, ttl: .seconds(60), metrics: MetricsRegistry(service: "t", version: "1"), logger: Logger(configuration: .testing()))
         _ = try await cache.value(for: "k") { Product(id: "a", price: "1") }
         #expect(try await cache.value(for: "k") { Product(id: "b", price: "2") }.cached)
-        try await Task.sleep(for: .milliseconds(6500))
+        let remaining = try await redis.send("PTTL", prefix + "k")
+        guard case .integer(let milliseconds) = remaining else { Issue.record("PTTL answered \(remaining)"); return }
+        #expect((1...60_000).contains(milliseconds), "the entry carries the cache's TTL")
+        try await redis.send("PEXPIRE", prefix + "k", 1)
+        try await waitUntil("the entry has expired") { try await redis.send("EXISTS", prefix + "k") == .integer(0) }
         let expired = try await cache.value(for: "k") { Product(id: "b", price: "2") }
         #expect(!expired.cached)
         #expect(expired.value?.id == "b")
