@@ -29,5 +29,9 @@ func buildApplication(_ configuration: NotificationsConfiguration, httpClient: F
     InboxController(inbox: InboxRepository(pool: service.pool)).addRoutes(to: authenticated)
     InternalNotifyController(pool: service.pool, notifier: notifier).addRoutes(to: authenticated)
     ReminderController(reminders: reminders, zones: zones).addRoutes(to: authenticated)
-    return service.makeApplication(router: router, services: [dispatcher, scheduler])
+    let digests = Digests(pool: service.pool, templates: templates, appName: configuration.appName)
+    let digestCloser = PeriodicTask("digests", every: configuration.pollInterval, logger: runtime.logger) {
+        try await digests.closeDue(zones: zones)
+    }
+    return service.makeApplication(router: router, services: [dispatcher, scheduler, digestCloser])
 }

@@ -4,7 +4,8 @@ import Prometheus
 
 /// Turns a ``NotificationRequest`` into what the user's preferences allow, inside the caller's
 /// transaction: an in-app item (and `notification.created`), and an email queued for the
-/// dispatcher — held until quiet hours end, except for `security`.
+/// dispatcher — held until quiet hours end, except for `security` — or, for a category the
+/// user digests, an item of their digest (``Digests``).
 struct Notifier: Sendable {
     let templates: NotificationTemplates
     let appName: String
@@ -15,6 +16,8 @@ struct Notifier: Sendable {
     struct Outcome: Sendable, Equatable {
         var inAppID: String?
         var emailQueued = false
+        /// The email joined the user's digest of the category instead.
+        var digested = false
     }
 
     func deliver(_ request: NotificationRequest, in session: PostgresSession, now: Date = Date()) async throws -> Outcome {
@@ -47,19 +50,21 @@ struct Notifier: Sendable {
         }
 
         if request.email, let address = recipient?.email, preferences.allows(category, on: .email) {
-            var sendAt = now
-            if !category.isMandatory, let quiet = preferences.quietRule, let zone = zones.zone(preferences.timeZone),
-                let end = quiet.end(after: Int64(now.timeIntervalSince1970), in: zone)
-            {
-                sendAt = Date(timeIntervalSince1970: TimeInterval(end))
+            let subject = templates.render(request.kind, .emailSubject, values)
+            if let window = preferences.digestWindow(category) {
+                try await Digests.add(
+                    user: request.userID, category: category, window: window, idempotencyKey: request.idempotencyKey, subject: subject,
+                    summary: templates.render(request.kind, .inAppBody, values), in: session)
+                outcome.digested = true
+                return outcome
             }
             let queued = try await session.query(
                 """
                 INSERT INTO email_deliveries (user_id, idempotency_key, recipient, subject, text_body, html_body, next_attempt_at)
                 VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (user_id, idempotency_key) DO NOTHING RETURNING id
                 """,
-                [request.userID, request.idempotencyKey, address, templates.render(request.kind, .emailSubject, values),
-                 templates.render(request.kind, .emailText, values), templates.render(request.kind, .emailHTML, values), sendAt])
+                [request.userID, request.idempotencyKey, address, subject, templates.render(request.kind, .emailText, values),
+                 templates.render(request.kind, .emailHTML, values), preferences.emailSendTime(for: category, now: now, zones: zones)])
             outcome.emailQueued = !queued.rows.isEmpty
         }
         return outcome

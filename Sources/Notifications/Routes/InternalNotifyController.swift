@@ -50,6 +50,6 @@ struct InternalNotifyController: Sendable {
         let outcome = try await pool.withTransaction { try await notifier.deliver(notification, in: $0) }
         let fresh = outcome.inAppID != nil || outcome.emailQueued
         return JSONResponse.make(
-            ["id": outcome.inAppID.map(JSONValue.string) ?? .null, "email_queued": .bool(outcome.emailQueued)], status: fresh ? .created : .ok)
+            ["id": outcome.inAppID.map(JSONValue.string) ?? .null, "email_queued": .bool(outcome.emailQueued), "email_digested": .bool(outcome.digested)], status: fresh ? .created : .ok)
     }
 }

@@ -4,7 +4,7 @@ import Hummingbird
 /// `GET /notifications/preferences` (every category and channel with its effective setting)
 /// and `PATCH /notifications/preferences`, which merges what it is given:
 /// `{"channels": {"orders": {"email": false}}, "quiet_hours": {"start": "22:00", "end": "07:00"} | null,
-///   "time_zone": "Europe/Berlin"}`.
+///   "time_zone": "Europe/Berlin", "digest": {"assignments": 30}}` (minutes; 0 or null: no digest).
 struct PreferencesController: Sendable {
     let pool: PostgresPool
     let zones: ZoneInfoDatabase
@@ -33,8 +33,26 @@ struct PreferencesController: Sendable {
 
     /// Apply `patch` to `preferences`, or 400 naming the first field that is wrong.
     static func merge(_ patch: [String: JSONValue], into preferences: inout Preferences, zones: ZoneInfoDatabase) throws(APIError) {
-        for key in patch.keys where !["channels", "quiet_hours", "time_zone"].contains(key) {
-            throw APIError.invalidField(key, "Unknown field; preferences have channels, quiet_hours and time_zone.")
+        for key in patch.keys where !["channels", "quiet_hours", "time_zone", "digest"].contains(key) {
+            throw APIError.invalidField(key, "Unknown field; preferences have channels, quiet_hours, time_zone and digest.")
+        }
+        if let digest = patch["digest"] {
+            guard case .object(let categories) = digest else {
+                throw APIError.invalidField("digest", "Give an object of categories and minutes, e.g. {\"assignments\": 30}.")
+            }
+            for (name, value) in categories {
+                guard let category = NotificationCategory(rawValue: name) else {
+                    throw APIError.invalidField("digest.\(name)", "Unknown category; use one of \(NotificationCategory.allCases.map(\.rawValue).joined(separator: ", ")).")
+                }
+                guard !category.isMandatory else { throw APIError.invalidField("digest.\(name)", "Security notifications are always sent at once.") }
+                switch value {
+                case .null, .int(0): preferences.digest[name] = nil
+                case .int(let minutes) where Preferences.digestMinutes.contains(minutes): preferences.digest[name] = minutes
+                default:
+                    throw APIError.invalidField(
+                        "digest.\(name)", "Give minutes from \(Preferences.digestMinutes.lowerBound) to \(Preferences.digestMinutes.upperBound), or 0 or null for no digest.")
+                }
+            }
         }
         if let channels = patch["channels"] {
             guard case .object(let categories) = channels else { throw APIError.invalidField("channels", "Give an object of categories.") }
