@@ -145,12 +145,10 @@ struct HabitRoutesTests {
     @Test func theLimitHoldsUnderConcurrentCreates() async throws {
         try await HabitsHarness.run(environment: ["HABITS_MAX_ACTIVE_PER_USER": "5"]) { api in
             let alice = try await api.token()
-            let statuses = try await withThrowingTaskGroup(of: Int.self) { group in
-                for index in 0..<12 {
-                    group.addTask { try await api.send(.post, "/habits", json: #"{"name": "H\#(index)"}"#, token: alice).status.code }
-                }
-                return try await group.reduce(into: [Int]()) { $0.append($1) }
-            }
+            // At once, each on its own connection (the test client would queue them on one).
+            let statuses = try await api.api.client.burst(
+                12, "POST", "/habits", headers: [("Authorization", "Bearer \(alice)"), ("Content-Type", "application/json")], body: #"{"name": "Same"}"#
+            ).map(\.status)
             #expect(statuses.count { $0 == 201 } == 5)
             #expect(statuses.count { $0 == 409 } == 7)
         }

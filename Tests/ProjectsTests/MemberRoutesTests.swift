@@ -69,10 +69,17 @@ struct MemberRoutesTests {
             let alice = try await api.project("WEB")
             try await api.add("bob", role: "owner")
             let bob = try await api.token("bob")
-            async let first = api.send(.patch, "/projects/WEB/members/bob", json: #"{"role": "admin"}"#, token: alice)
-            async let second = api.send(.patch, "/projects/WEB/members/alice", json: #"{"role": "admin"}"#, token: bob)
-            let statuses = [try await first.status, try await second.status].sorted { $0.code < $1.code }
-            #expect(statuses == [.ok, .conflict], "the project lock serializes them; the second sees the last owner")
+            // At once, each on its own connection (the test client would queue them on one).
+            let base = "http://127.0.0.1:\(api.port)/projects/WEB/members/"
+            func demote(_ user: String, as token: String) async throws -> Int {
+                try await HTTPTestClient.send(
+                    "PATCH", base + user, headers: [("Authorization", "Bearer \(token)"), ("Content-Type", "application/json")],
+                    body: #"{"role": "admin"}"#, timeout: .seconds(120)).status
+            }
+            async let first = demote("bob", as: alice)
+            async let second = demote("alice", as: bob)
+            let statuses = [try await first, try await second].sorted()
+            #expect(statuses == [200, 409], "the project lock serializes them; the second sees the last owner")
             let owners = try await api.pool.query("SELECT count(*)::int AS n FROM project_members WHERE role = 'owner'").rows[0].decode("n", as: Int.self)
             #expect(owners == 1)
         }

@@ -18,6 +18,7 @@ enum ProjectsHarness {
         let issuer: TestTokenIssuer
         let pool: PostgresPool
         let configuration: ProjectsConfiguration
+        let port: Int
 
         func token(_ subject: String = "alice", roles: [Role] = [.member]) async throws -> String {
             try await issuer.token(subject: subject, roles: roles)
@@ -64,7 +65,7 @@ enum ProjectsHarness {
             let settings = configuration
             let pool = try TestDatabase.makePool { $0.schema = schema }
             try await application.test(.live) { client in
-                try await body(Context(api: APITestClient(client), issuer: issuer, pool: pool, configuration: settings))
+                try await body(Context(api: APITestClient(client), issuer: issuer, pool: pool, configuration: settings, port: try #require(client.port)))
             }
             await pool.close()
         }
