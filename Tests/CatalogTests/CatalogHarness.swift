@@ -35,27 +35,30 @@ enum CatalogHarness {
     }
 
     static func run(environment overrides: [String: String] = [:], _ body: @escaping @Sendable (Context) async throws -> Void) async throws {
-        let issuer = try await TestTokenIssuer()
-        let schema = "catalog_t\(UUID().uuidString.prefix(8).lowercased())"
-        try await issuer.jwksServer().application.test(.live) { jwks in
-            var values = try TestDatabase.serviceEnvironment(schema: schema).merging([
-                "DB_POOL_MAX_CONNECTIONS": "8",
-                "REDIS_URL": try TestRedis.url(), "CATALOG_REDIS_PREFIX": "test:catalog:\(UUID().uuidString.prefix(8)):",
-                "AUTH_SERVICE_URL": "http://127.0.0.1:\(try #require(jwks.port))",
-            ]) { $1 }
-            values.merge(overrides) { $1 }
-            var environment = EnvironmentReader(values)
-            var configuration = CatalogConfiguration(environment: &environment)
-            try environment.validate()
-            var service = ServiceConfiguration.testing(name: "catalog")
-            service.maxBodyBytes = configuration.base.service.maxBodyBytes
-            configuration.base.service = service
-            let application = buildApplication(configuration, httpClient: Self.client)
-            let pool = try TestDatabase.makePool { $0.schema = schema }
-            try await application.test(.live) { client in
-                try await body(Context(client: client, issuer: issuer, pool: pool))
+        // One of the suite's harness slots: a bounded number of services run at once.
+        try await HarnessSlots.services.run {
+            let issuer = try await TestTokenIssuer()
+            let schema = "catalog_t\(UUID().uuidString.prefix(8).lowercased())"
+            try await issuer.jwksServer().application.test(.live) { jwks in
+                var values = try TestDatabase.serviceEnvironment(schema: schema).merging([
+                    "DB_POOL_MAX_CONNECTIONS": "8",
+                    "REDIS_URL": try TestRedis.url(), "CATALOG_REDIS_PREFIX": "test:catalog:\(UUID().uuidString.prefix(8)):",
+                    "AUTH_SERVICE_URL": "http://127.0.0.1:\(try #require(jwks.port))",
+                ]) { $1 }
+                values.merge(overrides) { $1 }
+                var environment = EnvironmentReader(values)
+                var configuration = CatalogConfiguration(environment: &environment)
+                try environment.validate()
+                var service = ServiceConfiguration.testing(name: "catalog")
+                service.maxBodyBytes = configuration.base.service.maxBodyBytes
+                configuration.base.service = service
+                let application = buildApplication(configuration, httpClient: Self.client)
+                let pool = try TestDatabase.makePool { $0.schema = schema }
+                try await application.test(.live) { client in
+                    try await body(Context(client: client, issuer: issuer, pool: pool))
+                }
+                await pool.close()
             }
-            await pool.close()
         }
     }
 }

@@ -52,21 +52,24 @@ enum CustomersHarness {
     }
 
     static func run(ordersDown: Bool = false, _ body: @escaping @Sendable (Context) async throws -> Void) async throws {
-        let issuer = try await TestTokenIssuer()
-        let orders = OrdersStub()
-        try await issuer.jwksServer().application.test(.live) { jwks in
-            try await orders.application.application.test(.live) { ordersClient in
-                let ordersURL = ordersDown ? "http://127.0.0.1:\(try FreePort.allocate())" : "http://127.0.0.1:\(try #require(ordersClient.port))"
-                var environment = EnvironmentReader(try TestDatabase.serviceEnvironment(schema: "customers_t\(UUID().uuidString.prefix(8).lowercased())").merging([
-                    "REDIS_URL": try TestRedis.url(),
-                    "AUTH_SERVICE_URL": "http://127.0.0.1:\(try #require(jwks.port))", "ORDERS_SERVICE_URL": ordersURL,
-                ]) { $1 })
-                var configuration = CustomersConfiguration(environment: &environment)
-                try environment.validate()
-                configuration.base.service = .testing(name: "customers")
-                let application = buildApplication(configuration, httpClient: Self.client)
-                try await application.test(.live) { client in
-                    try await body(Context(client: client, issuer: issuer, orders: orders))
+        // One of the suite's harness slots: a bounded number of services run at once.
+        try await HarnessSlots.services.run {
+            let issuer = try await TestTokenIssuer()
+            let orders = OrdersStub()
+            try await issuer.jwksServer().application.test(.live) { jwks in
+                try await orders.application.application.test(.live) { ordersClient in
+                    let ordersURL = ordersDown ? "http://127.0.0.1:\(try FreePort.allocate())" : "http://127.0.0.1:\(try #require(ordersClient.port))"
+                    var environment = EnvironmentReader(try TestDatabase.serviceEnvironment(schema: "customers_t\(UUID().uuidString.prefix(8).lowercased())").merging([
+                        "REDIS_URL": try TestRedis.url(),
+                        "AUTH_SERVICE_URL": "http://127.0.0.1:\(try #require(jwks.port))", "ORDERS_SERVICE_URL": ordersURL,
+                    ]) { $1 })
+                    var configuration = CustomersConfiguration(environment: &environment)
+                    try environment.validate()
+                    configuration.base.service = .testing(name: "customers")
+                    let application = buildApplication(configuration, httpClient: Self.client)
+                    try await application.test(.live) { client in
+                        try await body(Context(client: client, issuer: issuer, orders: orders))
+                    }
                 }
             }
         }

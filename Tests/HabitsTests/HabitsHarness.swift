@@ -39,26 +39,29 @@ enum HabitsHarness {
     static var today: LocalDate { HabitClock.system.today(in: "UTC") }
 
     static func run(environment overrides: [String: String] = [:], _ body: @escaping @Sendable (Context) async throws -> Void) async throws {
-        let issuer = try await TestTokenIssuer()
-        let schema = "habits_t\(UUID().uuidString.prefix(8).lowercased())"
-        let redisPrefix = "test:habits:\(UUID().uuidString.prefix(8)):"
-        try await issuer.jwksServer().application.test(.live) { jwks in
-            var values = try TestDatabase.serviceEnvironment(schema: schema).merging([
-                "DB_POOL_MAX_CONNECTIONS": "8",
-                "REDIS_URL": try TestRedis.url(), "HABITS_REDIS_PREFIX": redisPrefix,
-                "AUTH_SERVICE_URL": "http://127.0.0.1:\(try #require(jwks.port))",
-            ]) { $1 }
-            values.merge(overrides) { $1 }
-            var environment = EnvironmentReader(values)
-            var configuration = HabitsConfiguration(environment: &environment)
-            try environment.validate()
-            configuration.base.service = ServiceConfiguration.testing(name: "habits")
-            let application = buildApplication(configuration, httpClient: Self.httpClient)
-            let pool = try TestDatabase.makePool { $0.schema = schema }
-            try await application.test(.live) { client in
-                try await body(Context(api: APITestClient(client), issuer: issuer, pool: pool, redisPrefix: redisPrefix))
+        // One of the suite's harness slots: a bounded number of services run at once.
+        try await HarnessSlots.services.run {
+            let issuer = try await TestTokenIssuer()
+            let schema = "habits_t\(UUID().uuidString.prefix(8).lowercased())"
+            let redisPrefix = "test:habits:\(UUID().uuidString.prefix(8)):"
+            try await issuer.jwksServer().application.test(.live) { jwks in
+                var values = try TestDatabase.serviceEnvironment(schema: schema).merging([
+                    "DB_POOL_MAX_CONNECTIONS": "8",
+                    "REDIS_URL": try TestRedis.url(), "HABITS_REDIS_PREFIX": redisPrefix,
+                    "AUTH_SERVICE_URL": "http://127.0.0.1:\(try #require(jwks.port))",
+                ]) { $1 }
+                values.merge(overrides) { $1 }
+                var environment = EnvironmentReader(values)
+                var configuration = HabitsConfiguration(environment: &environment)
+                try environment.validate()
+                configuration.base.service = ServiceConfiguration.testing(name: "habits")
+                let application = buildApplication(configuration, httpClient: Self.httpClient)
+                let pool = try TestDatabase.makePool { $0.schema = schema }
+                try await application.test(.live) { client in
+                    try await body(Context(api: APITestClient(client), issuer: issuer, pool: pool, redisPrefix: redisPrefix))
+                }
+                await pool.close()
             }
-            await pool.close()
         }
     }
 }

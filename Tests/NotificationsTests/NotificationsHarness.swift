@@ -65,31 +65,34 @@ enum NotificationsHarness {
     static func run(
         replicas: Int = 1, environment overrides: [String: String] = [:], _ body: @escaping @Sendable (Context) async throws -> Void
     ) async throws {
-        let issuer = try await TestTokenIssuer()
-        let schema = "notif_t\(UUID().uuidString.prefix(8).lowercased())"
-        let mailDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("mail-\(schema)").path
-        try await issuer.jwksServer().application.test(.live) { jwks in
-            var values = try TestDatabase.serviceEnvironment(schema: schema).merging([
-                "REDIS_URL": try TestRedis.url(), "AUTH_SERVICE_URL": "http://127.0.0.1:\(try #require(jwks.port))",
-                "NOTIFICATIONS_MAIL_DIR": mailDirectory, "NOTIFICATIONS_POLL_SECONDS": "0.05", "NOTIFICATIONS_EMAIL_RETRY_SECONDS": "0.05",
-                "EVENTS_READ_BLOCK_SECONDS": "0.2", "EVENTS_RELAY_POLL_SECONDS": "0.2",
-            ]) { $1 }
-            values.merge(overrides) { $1 }
-            let applications = try (0..<replicas).map { replica in
-                var environment = EnvironmentReader(values.merging(["EVENTS_CONSUMER_NAME": "notifications-\(replica)"]) { $1 })
-                var configuration = NotificationsConfiguration(environment: &environment)
-                try environment.validate()
-                configuration.base.service = .testing(name: "notifications")
-                return try buildApplication(configuration, httpClient: httpClient)
+        // One of the suite's harness slots: a bounded number of services run at once.
+        try await HarnessSlots.services.run {
+            let issuer = try await TestTokenIssuer()
+            let schema = "notif_t\(UUID().uuidString.prefix(8).lowercased())"
+            let mailDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("mail-\(schema)").path
+            try await issuer.jwksServer().application.test(.live) { jwks in
+                var values = try TestDatabase.serviceEnvironment(schema: schema).merging([
+                    "REDIS_URL": try TestRedis.url(), "AUTH_SERVICE_URL": "http://127.0.0.1:\(try #require(jwks.port))",
+                    "NOTIFICATIONS_MAIL_DIR": mailDirectory, "NOTIFICATIONS_POLL_SECONDS": "0.05", "NOTIFICATIONS_EMAIL_RETRY_SECONDS": "0.05",
+                    "EVENTS_READ_BLOCK_SECONDS": "0.2", "EVENTS_RELAY_POLL_SECONDS": "0.2",
+                ]) { $1 }
+                values.merge(overrides) { $1 }
+                let applications = try (0..<replicas).map { replica in
+                    var environment = EnvironmentReader(values.merging(["EVENTS_CONSUMER_NAME": "notifications-\(replica)"]) { $1 })
+                    var configuration = NotificationsConfiguration(environment: &environment)
+                    try environment.validate()
+                    configuration.base.service = .testing(name: "notifications")
+                    return try buildApplication(configuration, httpClient: httpClient)
+                }
+                let pool = try TestDatabase.makePool { $0.schema = schema }
+                let redis = try TestRedis.makeClient()
+                let prefix = values["EVENTS_STREAM_PREFIX"] ?? ""
+                try await runAll(applications[...]) { client in
+                    try await body(Context(api: APITestClient(client), issuer: issuer, pool: pool, redis: redis, streamPrefix: prefix, mailDirectory: mailDirectory))
+                }
+                await pool.close()
+                await redis.close()
             }
-            let pool = try TestDatabase.makePool { $0.schema = schema }
-            let redis = try TestRedis.makeClient()
-            let prefix = values["EVENTS_STREAM_PREFIX"] ?? ""
-            try await runAll(applications[...]) { client in
-                try await body(Context(api: APITestClient(client), issuer: issuer, pool: pool, redis: redis, streamPrefix: prefix, mailDirectory: mailDirectory))
-            }
-            await pool.close()
-            await redis.close()
         }
     }
 

@@ -63,36 +63,39 @@ enum OrdersHarness {
     }
 
     static func run(catalogDown: Bool = false, environment overrides: [String: String] = [:], _ body: @escaping @Sendable (Context) async throws -> Void) async throws {
-        let issuer = try await TestTokenIssuer()
-        let unique = UUID().uuidString.prefix(8).lowercased()
-        try await issuer.jwksServer().application.test(.live) { jwks in
-            try await customersStub.application.test(.live) { customers in
-                let authURL = "http://127.0.0.1:\(try #require(jwks.port))"
-                let catalogSchema = "orders_cat_\(unique)"
-                let catalog = try ServiceProcess(executable: "catalog", environment: try TestDatabase.serviceEnvironment(schema: catalogSchema).merging([
-                    "REDIS_URL": try TestRedis.url(),
-                    "AUTH_SERVICE_URL": authURL, "CATALOG_REDIS_PREFIX": "test:ordcat:\(unique):", "LOG_LEVEL": "warning",
-                ]) { $1 })
-                defer { catalog.stop() }
-                try await catalog.waitUntilAnswering("/ready")
-                let catalogURL = catalogDown ? "http://127.0.0.1:\(try FreePort.allocate())" : catalog.baseURL
-                let schema = "orders_t\(unique)"
-                var environment = EnvironmentReader(try TestDatabase.serviceEnvironment(schema: schema).merging([
-                    "REDIS_URL": try TestRedis.url(),
-                    "AUTH_SERVICE_URL": authURL, "CATALOG_SERVICE_URL": catalogURL,
-                    "CUSTOMERS_SERVICE_URL": "http://127.0.0.1:\(try #require(customers.port))", "ORDERS_CLIENT_SECRET": "test-secret",
-                ]) { $1 }.merging(overrides) { $1 })
-                var configuration = OrdersConfiguration(environment: &environment)
-                try environment.validate()
-                configuration.base.service = .testing(name: "orders")
-                let application = buildApplication(configuration, httpClient: Self.client)
-                let catalogPool = try TestDatabase.makePool { $0.schema = catalogSchema }
-                let pool = try TestDatabase.makePool { $0.schema = schema }
-                try await application.test(.live) { client in
-                    try await body(Context(client: client, issuer: issuer, catalogPool: catalogPool, pool: pool))
+        // One of the suite's harness slots: a bounded number of services run at once.
+        try await HarnessSlots.services.run {
+            let issuer = try await TestTokenIssuer()
+            let unique = UUID().uuidString.prefix(8).lowercased()
+            try await issuer.jwksServer().application.test(.live) { jwks in
+                try await customersStub.application.test(.live) { customers in
+                    let authURL = "http://127.0.0.1:\(try #require(jwks.port))"
+                    let catalogSchema = "orders_cat_\(unique)"
+                    let catalog = try ServiceProcess(executable: "catalog", environment: try TestDatabase.serviceEnvironment(schema: catalogSchema).merging([
+                        "REDIS_URL": try TestRedis.url(),
+                        "AUTH_SERVICE_URL": authURL, "CATALOG_REDIS_PREFIX": "test:ordcat:\(unique):", "LOG_LEVEL": "warning",
+                    ]) { $1 })
+                    defer { catalog.stop() }
+                    try await catalog.waitUntilAnswering("/ready")
+                    let catalogURL = catalogDown ? "http://127.0.0.1:\(try FreePort.allocate())" : catalog.baseURL
+                    let schema = "orders_t\(unique)"
+                    var environment = EnvironmentReader(try TestDatabase.serviceEnvironment(schema: schema).merging([
+                        "REDIS_URL": try TestRedis.url(),
+                        "AUTH_SERVICE_URL": authURL, "CATALOG_SERVICE_URL": catalogURL,
+                        "CUSTOMERS_SERVICE_URL": "http://127.0.0.1:\(try #require(customers.port))", "ORDERS_CLIENT_SECRET": "test-secret",
+                    ]) { $1 }.merging(overrides) { $1 })
+                    var configuration = OrdersConfiguration(environment: &environment)
+                    try environment.validate()
+                    configuration.base.service = .testing(name: "orders")
+                    let application = buildApplication(configuration, httpClient: Self.client)
+                    let catalogPool = try TestDatabase.makePool { $0.schema = catalogSchema }
+                    let pool = try TestDatabase.makePool { $0.schema = schema }
+                    try await application.test(.live) { client in
+                        try await body(Context(client: client, issuer: issuer, catalogPool: catalogPool, pool: pool))
+                    }
+                    await catalogPool.close()
+                    await pool.close()
                 }
-                await catalogPool.close()
-                await pool.close()
             }
         }
     }
