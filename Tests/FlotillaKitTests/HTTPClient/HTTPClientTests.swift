@@ -111,7 +111,8 @@ struct HTTPClientTests {
     @Test func manyConcurrentCalls() async throws {
         try await withServer { server, base in
             let statuses = try await withThrowingTaskGroup(of: Int.self) { group in
-                for index in 0..<200 { group.addTask { try await Self.client.execute(.init(url: base + "/bytes/\(index)"), timeout: .seconds(10)).body.count } }
+                // The ceiling only bounds a hang: 200 calls at once on a loaded machine take their time.
+                for index in 0..<200 { group.addTask { try await Self.client.execute(.init(url: base + "/bytes/\(index)"), timeout: .seconds(60)).body.count } }
                 return try await group.reduce(into: [Int]()) { $0.append($1) }
             }
             #expect(statuses.sorted() == Array(0..<200))

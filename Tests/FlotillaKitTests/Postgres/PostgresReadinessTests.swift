@@ -60,9 +60,13 @@ struct PostgresReadinessTests {
         let configuration = try database(schema, migrateOnStart: false)
         let app = app(configuration)
         try await app.application.test(.router) { client in
-            try await client.execute(uri: "/ready?verbose", method: .get) { response in
-                #expect(response.status == .serviceUnavailable)
-                #expect(String(buffer: response.body).contains("[-]postgres:migrations failed: pending migrations: [1]"))
+            // Unready either way; the check's own 2 s bound may cut it short on a loaded
+            // machine ("timed out"), so ask until it has answered what is pending.
+            try await waitUntil("the migrations check reports the pending migration") {
+                try await client.execute(uri: "/ready?verbose", method: .get) { response in
+                    #expect(response.status == .serviceUnavailable)
+                    return String(buffer: response.body).contains("[-]postgres:migrations failed: pending migrations: [1]")
+                }
             }
             let status = await ServiceCommand.migrate(
                 identity: ServiceIdentity(name: "readiness-test", version: "1", defaultPort: 0),
