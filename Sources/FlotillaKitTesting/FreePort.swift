@@ -29,13 +29,23 @@ extension FreePort {
         return true
     }
 
-    /// The first of `count` consecutive free ports, searched in 20000–50000.
+    /// The first of `count` consecutive free ports, searched from 20000 up to the kernel's
+    /// ephemeral range (`net.ipv4.ip_local_port_range`, 32768 by default): a port in that
+    /// range can be taken at any moment by some process's outgoing connection, between the
+    /// check and the bind (a benchmark fleet once lost a service to exactly that).
     public static func block(of count: Int) throws -> Int {
+        let ceiling = max(ephemeralRangeStart, 20_000 + 10 * count)
         for _ in 0..<200 {
-            let base = Int.random(in: 20_000...(50_000 - count))
+            let base = Int.random(in: 20_000...(ceiling - count))
             if (base..<(base + count)).allSatisfy(isFree) { return base }
         }
         throw POSIXError(.EADDRINUSE)
+    }
+
+    /// The first port the kernel hands out for outgoing connections.
+    static var ephemeralRangeStart: Int {
+        let text = (try? String(contentsOfFile: "/proc/sys/net/ipv4/ip_local_port_range", encoding: .utf8)) ?? ""
+        return text.split(whereSeparator: \.isWhitespace).first.flatMap { Int($0) } ?? 32_768
     }
 }
 
