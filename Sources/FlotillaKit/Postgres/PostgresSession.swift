@@ -6,6 +6,17 @@ import Synchronization
 public struct PostgresSession: Sendable {
     let connection: PostgresConnection
     let pool: PostgresPool
+    /// Work to do once the session's transaction commits (nil outside a transaction).
+    var commitActions: CommitActions? = nil
+
+    /// Run `action` once the current transaction has committed (dropping a cache entry
+    /// computed from what it wrote, say: dropped before the commit, a reader could cache the
+    /// old rows again). Nothing runs if the transaction rolls back. Outside a transaction the
+    /// statements are already committed, so `action` runs at once.
+    public func afterCommit(_ action: @escaping @Sendable () async -> Void) async {
+        guard let commitActions else { return await action() }
+        commitActions.append(action)
+    }
 
     /// Run one statement. Cancelling the calling task, or passing `timeout`, cancels the
     /// statement on the server (PQcancel) instead of leaving it running.
@@ -72,7 +83,9 @@ extension PostgresPool {
         isolation: PostgresIsolationLevel = .readCommitted,
         _ body: (PostgresSession) async throws -> Value
     ) async throws -> Value {
-        try await withConnection { session in
+        try await withConnection { connection in
+            var session = connection
+            session.commitActions = CommitActions()
             try await session.query("BEGIN ISOLATION LEVEL \(isolation.rawValue)")
             let value: Value
             do {
@@ -87,6 +100,7 @@ extension PostgresPool {
                 await rollback(session)
                 throw error
             }
+            await session.commitActions?.runAll()
             return value
         }
     }
@@ -115,6 +129,19 @@ extension PostgresPool {
     /// connection is left mid-transaction and the pool drops it on release.
     private func rollback(_ session: PostgresSession) async {
         _ = try? await Task { try await session.query("ROLLBACK") }.value
+    }
+}
+
+/// The actions a transaction runs after it commits, in the order they were added.
+final class CommitActions: Sendable {
+    private let actions = Mutex<[@Sendable () async -> Void]>([])
+
+    func append(_ action: @escaping @Sendable () async -> Void) {
+        actions.withLock { $0.append(action) }
+    }
+
+    func runAll() async {
+        for action in actions.withLock({ $0 }) { await action() }
     }
 }
 

@@ -1,7 +1,7 @@
 import FlotillaKit
 
 /// What projects does with the tasks service's events: keep ``TaskProjection`` (for the
-/// stats and the state-in-use check) and drop the project's cached stats.
+/// stats and the state-in-use check) and, once that has committed, drop the project's cached stats.
 struct ProjectEventHandlers: Sendable {
     let cache: RedisCache
 
@@ -13,7 +13,8 @@ struct ProjectEventHandlers: Sendable {
         for type in Self.types {
             handlers.on(type) { event, session in
                 try await TaskProjection.apply(event, in: session)
-                if let project = event.optionalText("project_id") { await cache.invalidate(group: project) }
+                // After the commit: dropped earlier, a stats read could cache the old counts again.
+                if let project = event.optionalText("project_id") { await session.afterCommit { await cache.invalidate(group: project) } }
             }
         }
         return handlers

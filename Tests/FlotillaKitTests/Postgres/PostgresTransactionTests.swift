@@ -3,6 +3,7 @@ import FlotillaKitTesting
 import Foundation
 import Hummingbird
 import HummingbirdTesting
+import Synchronization
 import Testing
 
 @Suite("PostgreSQL transactions and errors")
@@ -28,6 +29,33 @@ struct PostgresTransactionTests {
             try await tx.query("INSERT INTO \(table) VALUES (2, 'b', 1)")
         }
         #expect(try await count(pool, table) == 2)
+    }
+
+    @Test func afterCommitActionsSeeTheCommittedRowsAndNeverRunOnRollback() async throws {
+        let pool = try TestDatabase.makePool()
+        defer { Task { await pool.close() } }
+        let table = try await makeTable(pool)
+        let seen = Mutex<[Int]>([])
+        try await pool.withTransaction { tx in
+            try await tx.query("INSERT INTO \(table) VALUES (1, 'a', 1)")
+            await tx.afterCommit {
+                // Another connection: the row is visible only once committed.
+                let rows = (try? await self.count(pool, table)) ?? -1
+                seen.withLock { $0.append(rows) }
+            }
+            #expect(seen.withLock { $0 }.isEmpty, "not before the commit")
+        }
+        #expect(seen.withLock { $0 } == [1])
+        await #expect(throws: Rollback.self) {
+            try await pool.withTransaction { tx in
+                await tx.afterCommit { seen.withLock { $0.append(-99) } }
+                throw Rollback()
+            }
+        }
+        try await pool.withConnection { session in
+            await session.afterCommit { seen.withLock { $0.append(2) } }
+        }
+        #expect(seen.withLock { $0 } == [1, 2], "never after a rollback; at once outside a transaction")
     }
 
     @Test func rollsBackWhenTheBodyThrows() async throws {
