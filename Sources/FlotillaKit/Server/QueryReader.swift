@@ -1,3 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
 public import Hummingbird
 
 /// Typed query parameters that reports every bad one at once: read what you need, then
@@ -42,6 +47,17 @@ public struct QueryReader: Sendable {
             return nil
         }
         return text
+    }
+
+    /// A UUID, lower-cased (for `uuid` columns), or `nil` when absent; `what` names it in the
+    /// problem ("a label id").
+    public mutating func uuid(_ name: String, what: String) -> String? {
+        guard let text = raw(name) else { return nil }
+        guard let id = UUID(uuidString: text) else {
+            problems[name] = "'\(text.prefix(40))' is not \(what) (a UUID)"
+            return nil
+        }
+        return id.lowercasedString
     }
 
     /// One of `allowed` (compared exactly), or `nil` when absent.

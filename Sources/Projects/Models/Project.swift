@@ -26,11 +26,6 @@ struct Project: Codable, Sendable, Equatable {
         case id, key, name, description, settings, role
         case ownerID = "owner_id", archivedAt = "archived_at", createdAt = "created_at", updatedAt = "updated_at"
     }
-
-    /// Whether `text` is a valid project key.
-    static func isValidKey(_ text: String) -> Bool {
-        (2...10).contains(text.utf8.count) && text.utf8.allSatisfy { (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains($0) }
-    }
 }
 
 /// `GET /projects`: a page of the caller's projects.

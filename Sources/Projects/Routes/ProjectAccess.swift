@@ -13,7 +13,7 @@ struct ProjectAccess: Sendable {
     func project(_ context: FlotillaRequestContext, needs role: ProjectRole, allowArchived: Bool = false) async throws -> (project: Project, principal: Principal) {
         let principal = try context.requirePrincipal()
         let key = context.parameters.get("key") ?? ""
-        guard Project.isValidKey(key), let project = try await projects.find(key: key, user: principal.subject) else {
+        guard ProjectKey.isValid(key), let project = try await projects.find(key: key, user: principal.subject) else {
             throw Self.notFound(key)
         }
         guard let held = project.role else {

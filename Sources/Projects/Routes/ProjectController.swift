@@ -33,7 +33,7 @@ struct ProjectController: Sendable {
         let description = body.string("description", length: 0...2000)
         let settings = body.object("settings")
         let templateID = body.choice("template", in: ProjectTemplate.all.map(\.id))
-        if let key = key.value, !Project.isValidKey(key) { body.record("key", "must be 2 to 10 upper-case letters A-Z, such as WEB") }
+        if let key = key.value, !ProjectKey.isValid(key) { body.record("key", "must be 2 to 10 upper-case letters A-Z, such as WEB") }
         try body.validate()
         let project = try await projects.create(
             ProjectRepository.NewProject(

@@ -76,7 +76,7 @@ struct TaskChanges: Sendable {
 
     static func readOrigin(_ body: inout JSONObjectReader) -> Origin {
         let project = body.string("project", length: 2...10)
-        if let key = project.value, !(key.utf8.allSatisfy { (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains($0) }) {
+        if let key = project.value, !ProjectKey.isValid(key) {
             body.record("project", "must be a project key such as WEB")
         }
         let source = body.string("external_source", length: 1...50)

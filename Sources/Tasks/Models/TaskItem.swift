@@ -66,7 +66,7 @@ struct TaskItem: Codable, Sendable, Equatable {
     static func isKey(_ text: String) -> Bool {
         let parts = text.split(separator: "-", omittingEmptySubsequences: false)
         guard parts.count == 2, (2...10).contains(parts[0].count), (1...9).contains(parts[1].count) else { return false }
-        return parts[0].utf8.allSatisfy { (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains($0) }
+        return ProjectKey.isValid(parts[0])
             && parts[1].utf8.allSatisfy { (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }
     }
 }

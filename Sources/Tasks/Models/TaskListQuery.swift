@@ -43,15 +43,13 @@ struct TaskListQuery: Sendable {
     init(_ request: Request, caller: String) throws(APIError) {
         var query = QueryReader(request)
         project = query.string("project", maxLength: 10)
-        if let key = project, !(key.count >= 2 && key.utf8.allSatisfy { (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains($0) }) {
+        if let key = project, !ProjectKey.isValid(key) {
             query.record("project", "must be a project key such as WEB")
         }
-        stateID = query.string("state", maxLength: 36)
-        if let id = stateID, UUIDText.isValid(id) == false { query.record("state", "must be a workflow state id") }
+        stateID = query.uuid("state", what: "a workflow state id")
         stateGroups = Self.list(&query, "state_group", allowed: StateGroup.listed)
         if let who = query.string("assignee", maxLength: 200) { assignee = who == "me" ? caller : who }
-        labelID = query.string("label", maxLength: 36)
-        if let id = labelID, UUIDText.isValid(id) == false { query.record("label", "must be a label id") }
+        labelID = query.uuid("label", what: "a label id")
         priorities = Self.list(&query, "priority", allowed: Priority.listed)
         dueBefore = Self.date(&query, "due_before")
         dueAfter = Self.date(&query, "due_after")
@@ -80,12 +78,5 @@ struct TaskListQuery: Sendable {
             return nil
         }
         return date
-    }
-}
-
-/// UUID syntax, for parameters that go to `uuid` columns.
-enum UUIDText {
-    static func isValid(_ text: String) -> Bool {
-        TaskStore.lookup(text)?.column == "id"
     }
 }

@@ -17,16 +17,17 @@ struct TaskWriter: Sendable {
     /// Insert a task. `document` is the project's access document (nil for a personal task).
     func create(_ changes: TaskChanges, origin: TaskChanges.Origin, owner: String, document: ProjectAccessDocument?,
                 recurrenceOf: String? = nil, in session: PostgresSession) async throws -> TaskItem {
+        var number: Int?
         var key: String?
         if let document {
             // The counter row's lock orders concurrent creates; a number is never handed out twice.
-            let number = try await session.query(
+            let next = try await session.query(
                 """
                 INSERT INTO project_sequences (project_id, last_number) VALUES ($1, 1)
                 ON CONFLICT (project_id) DO UPDATE SET last_number = project_sequences.last_number + 1 RETURNING last_number
                 """, [document.project.id]
             ).rows[0].decode("last_number", as: Int.self)
-            key = "\(document.project.key)-\(number)"
+            (number, key) = (next, "\(document.project.key)-\(next)")
         }
         let state = document.flatMap { document in changes.stateID.value.flatMap(document.state) ?? document.defaultState }
         let group = state?.group ?? changes.stateGroup.value ?? .unstarted
@@ -40,7 +41,7 @@ struct TaskWriter: Sendable {
             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18,
                     CASE WHEN $10 = 'completed' THEN now() END, $19, $20)
             """,
-            [id, document?.project.id, document?.project.key, key.map { Int($0.split(separator: "-")[1])! }, key, owner,
+            [id, document?.project.id, document?.project.key, number, key, owner,
              changes.title.value, changes.description.value.flatMap { $0.isEmpty ? nil : $0 }, state?.id, group.rawValue,
              (changes.priority.value ?? .none).rawValue, changes.startOn.value, changes.dueOn.value, changes.estimateValue.value,
              changes.estimateUnit.value, parent, changes.repeatRule.value.map { PostgresJSON($0) }, recurrenceOf,
