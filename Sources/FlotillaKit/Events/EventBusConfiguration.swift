@@ -14,6 +14,7 @@ import Foundation
 /// | `EVENTS_RELAY_BATCH` | `100` | outbox rows published per transaction |
 /// | `EVENTS_OUTBOX_RETENTION_HOURS` | `72` | how long published rows are kept |
 /// | `EVENTS_CONSUMER_NAME` | `POD_NAME`, else host-pid | this replica's name in consumer groups |
+/// | `EVENTS_CONSUMER_BATCH` | `200` | entries one read takes (a lane's share is handled in one transaction) |
 /// | `EVENTS_CONSUMER_CONCURRENCY` | `8` | events of different aggregates handled at once (one aggregate's in order) |
 /// | `EVENTS_MAX_DELIVERIES` | `5` | deliveries before a message is dead-lettered |
 /// | `EVENTS_CLAIM_IDLE_SECONDS` | `30` | idle time after which a dead consumer's messages are reclaimed |
@@ -36,6 +37,7 @@ public struct EventBusConfiguration: Sendable {
     public var relayBatchSize: Int
     public var outboxRetention: Duration
     public var consumerName: String
+    public var consumerBatchSize: Int
     public var consumerConcurrency: Int
     public var maxDeliveries: Int
     public var claimIdleTime: Duration
@@ -52,6 +54,7 @@ public struct EventBusConfiguration: Sendable {
         relayBatchSize = 100
         outboxRetention = .seconds(72 * 3600)
         consumerName = Self.defaultConsumerName(podName: ProcessInfo.processInfo.environment["POD_NAME"])
+        consumerBatchSize = 200
         consumerConcurrency = 8
         maxDeliveries = 5
         claimIdleTime = .seconds(30)
@@ -71,6 +74,7 @@ public struct EventBusConfiguration: Sendable {
         outboxRetention = .seconds(3600 * environment.integer("EVENTS_OUTBOX_RETENTION_HOURS", default: 72, in: 0...8760))
         consumerName = environment.string(
             "EVENTS_CONSUMER_NAME", default: Self.defaultConsumerName(podName: environment.raw("POD_NAME")))
+        consumerBatchSize = environment.integer("EVENTS_CONSUMER_BATCH", default: consumerBatchSize, in: 1...10_000)
         consumerConcurrency = environment.integer("EVENTS_CONSUMER_CONCURRENCY", default: consumerConcurrency, in: 1...256)
         maxDeliveries = environment.integer("EVENTS_MAX_DELIVERIES", default: maxDeliveries, in: 1...1000)
         claimIdleTime = environment.seconds("EVENTS_CLAIM_IDLE_SECONDS", default: claimIdleTime, in: 0.05...86_400)

@@ -21,7 +21,7 @@ struct EventMetrics: Sendable {
             counter: "events_consumed_total", help: "Events taken from streams, by type and outcome: handled, duplicate, ignored, failed, dead_lettered.",
             labels: ["type", "outcome"], registry: registry)
         handlerDuration = MetricFamily(
-            histogram: "events_handler_duration_seconds", help: "Time to handle one event, its transaction included.",
+            histogram: "events_handler_duration_seconds", help: "Time to handle one event, with its share of its transaction (the events of a lane share one).",
             labels: ["type"], buckets: [.milliseconds(1), .milliseconds(5), .milliseconds(25), .milliseconds(100), .milliseconds(500), .seconds(2), .seconds(10)],
             registry: registry)
         lag = MetricFamily(

@@ -30,4 +30,18 @@ extension PostgresSession {
             [envelope.id, envelope.type, stream, entryID]
         ).rows.isEmpty)
     }
+
+    /// Mark a batch handled in the current transaction in one statement; the ids of those
+    /// that were not already (the ones to handle now), in lower case.
+    func markProcessed(_ batch: [(envelope: EventEnvelope, stream: String, entryID: String)]) async throws -> Set<String> {
+        let rows = try await query(
+            """
+            INSERT INTO processed_events (event_id, event_type, stream, entry_id)
+            SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[])
+            ON CONFLICT (event_id) DO NOTHING RETURNING event_id::text AS event_id
+            """,
+            [batch.map(\.envelope.id), batch.map(\.envelope.type), batch.map(\.stream), batch.map(\.entryID)]
+        ).rows
+        return Set(try rows.map { try $0.decode("event_id", as: String.self).lowercased() })
+    }
 }

@@ -70,6 +70,52 @@ struct EventConsumerTests {
         await bus.close()
     }
 
+    @Test func eventsReadTogetherShareOneTransactionAndAFailingOneHoldsBackOnlyItself() async throws {
+        let bus = try await EventBusHarness.make()
+        // Two aggregates, five events each, all waiting before the consumer's first read.
+        let envelopes = (0..<10).map { index in
+            EventEnvelope(
+                id: UUID().uuidString.lowercased(), type: "thing.made", occurredAt: RFC3339.now(), source: bus.source,
+                aggregate: .init(type: "thing", id: index < 5 ? "a" : "b"), actor: "user-1", data: ["n": .int(index)], traceparent: nil, requestID: nil)
+        }
+        for envelope in envelopes { try await bus.deliver(envelope) }
+        let refused = envelopes[7].id
+        var handlers = EventHandlers()
+        handlers.on("thing.made") { envelope, session in
+            try await session.query("INSERT INTO handled (event_id, type) VALUES ($1::uuid, $2)", [envelope.id, envelope.type])
+            if envelope.id == refused { throw RecordingHandlers.HandlerFailure() }
+        }
+        // One lane for both aggregates, and no redelivery during the test.
+        let consumer = try bus.service(named: "consumer", ["EVENTS_CONSUMER_CONCURRENCY": "1", "EVENTS_CLAIM_IDLE_SECONDS": "3600"])
+        consumer.consumeEvents(from: [bus.source], handlers: handlers)
+        try await bus.application(consumer).test(.live) { _ in
+            try await waitUntil("all but the refused event are handled and acknowledged") {
+                let pending = try await bus.redis.send("XPENDING", bus.stream(of: bus.source).name, "consumer").array?.first?.int
+                return try await bus.handled().count == 9 && pending == 1
+            }
+        }
+        #expect(Set(try await bus.handled().map(\.id)) == Set(envelopes.map(\.id)).subtracting([refused]), "each other event once, the refused one's write rolled back")
+        let transactions = try await bus.pool.query("SELECT count(DISTINCT processed_at)::int AS n, count(*)::int AS events FROM processed_events").rows[0]
+        #expect(try transactions.decode("events", as: Int.self) == 9)
+        // The lane's transaction failed on the refused event, so each went alone after it.
+        #expect(try transactions.decode("n", as: Int.self) == 9)
+        await bus.close()
+    }
+
+    @Test func eventsReadTogetherAreHandledInOneTransaction() async throws {
+        let bus = try await EventBusHarness.make()
+        let envelopes = (0..<6).map { EventBusHarness.envelope(source: bus.source, aggregate: "t\($0 % 2)") }
+        for envelope in envelopes { try await bus.deliver(envelope) }
+        let consumer = try bus.service(named: "consumer", ["EVENTS_CONSUMER_CONCURRENCY": "1"])
+        consumer.consumeEvents(from: [bus.source], handlers: RecordingHandlers().handlers)
+        try await bus.application(consumer).test(.live) { _ in
+            try await waitUntil("the six events are handled") { try await bus.handled().count == 6 }
+        }
+        let row = try await bus.pool.query("SELECT count(DISTINCT processed_at)::int AS n FROM processed_events").rows[0]
+        #expect(try row.decode("n", as: Int.self) == 1, "one transaction (now() is the transaction's start) for the lane's six events")
+        await bus.close()
+    }
+
     @Test func messagesPendingOnADeadConsumerAreReclaimed() async throws {
         let bus = try await EventBusHarness.make()
         let stream = bus.stream(of: bus.source)
