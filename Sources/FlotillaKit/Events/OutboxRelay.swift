@@ -22,6 +22,8 @@ public final class OutboxRelay: Service, Sendable {
     private let logger: Logger
     /// The last failure, until a publish succeeds (for `/health`).
     let lastFailure = Mutex<String?>(nil)
+    /// When the pending gauges were last read from the outbox.
+    private let lastGaugeRefresh = Mutex<ContinuousClock.Instant>(.now - .seconds(60))
 
     init(pool: PostgresPool, redis: RedisClient, database: PostgresConfiguration, source: String,
          settings: EventBusConfiguration, metrics: EventMetrics, logger: Logger) {
@@ -41,11 +43,12 @@ public final class OutboxRelay: Service, Sendable {
     private func relayUntilCancelled() async {
         var listener: PostgresNotificationListener?
         var failures = 0
+        var notified = false
         var lastPrune = ContinuousClock.Instant.now - .seconds(3600)
         while !Task.isCancelled {
             do {
                 if listener == nil { listener = try? await PostgresNotificationListener.listen(database, channel: Outbox.channel(schema: database.schema)) }
-                try await publishPending()
+                try await publishPending(notified: notified)
                 failures = 0
                 lastFailure.withLock { $0 = nil }
                 if ContinuousClock.now - lastPrune > .seconds(60) {
@@ -53,11 +56,12 @@ public final class OutboxRelay: Service, Sendable {
                     let pruned = try await store.prune(olderThan: settings.outboxRetention)
                     if pruned > 0 { logger.debug("published outbox rows pruned", metadata: ["rows": "\(pruned)"]) }
                 }
-                try await waitForWork(listener: &listener)
+                notified = try await waitForWork(listener: &listener)
             } catch is CancellationError {
                 break
             } catch {
                 failures += 1
+                notified = false
                 lastFailure.withLock { $0 = "\(error)" }
                 logger.warning("events not published; retrying", metadata: ["error.description": "\(error)", "attempt": "\(failures)"])
                 await refreshPendingMetrics()
@@ -68,16 +72,20 @@ public final class OutboxRelay: Service, Sendable {
     }
 
     /// Publish batch after batch until the outbox is empty (or another replica is publishing).
-    /// An idle wake-up costs one indexed query: the claiming transaction only runs when rows wait.
-    private func publishPending() async throws {
-        let waiting = try await store.pending()
-        record(waiting)
-        guard waiting.count > 0 else { return }
+    /// Woken by a `NOTIFY`, rows are waiting: it claims at once. Otherwise (a poll) one indexed
+    /// query first, so an idle wake-up never opens the claiming transaction. The pending gauges
+    /// are refreshed at most once a second while publishing.
+    private func publishPending(notified: Bool) async throws {
+        if !notified {
+            let waiting = try await store.pending()
+            record(waiting)
+            guard waiting.count > 0 else { return }
+        }
         while let count = try await store.publishBatch(limit: settings.relayBatchSize, publish) {
             metrics.published.increment(by: Int64(count))
             if count < settings.relayBatchSize { break }
         }
-        await refreshPendingMetrics()
+        if ContinuousClock.now - lastGaugeRefresh.withLock({ $0 }) >= .seconds(1) { await refreshPendingMetrics() }
     }
 
     private func record(_ pending: (count: Int, oldestAge: Double)) {
@@ -95,19 +103,26 @@ public final class OutboxRelay: Service, Sendable {
         }
     }
 
-    /// Sleep until a NOTIFY or the poll interval; a lost listener connection is reopened next round.
-    private func waitForWork(listener: inout PostgresNotificationListener?) async throws {
-        guard let current = listener else { return try await Task.sleep(for: settings.relayPollInterval) }
+    /// Sleep until a NOTIFY or the poll interval; whether a NOTIFY came. A lost listener
+    /// connection is reopened next round.
+    private func waitForWork(listener: inout PostgresNotificationListener?) async throws -> Bool {
+        guard let current = listener else {
+            try await Task.sleep(for: settings.relayPollInterval)
+            return false
+        }
+        var notified = false
         do {
-            _ = try await current.wait(timeout: settings.relayPollInterval)
+            notified = try await current.wait(timeout: settings.relayPollInterval)
         } catch {
             await current.close()
             listener = nil
         }
         try Task.checkCancellation()
+        return notified
     }
 
     private func refreshPendingMetrics() async {
+        lastGaugeRefresh.withLock { $0 = .now }
         guard let pending = try? await store.pending() else { return }
         record(pending)
     }
