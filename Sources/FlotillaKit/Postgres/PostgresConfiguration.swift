@@ -10,6 +10,7 @@ import CLibPQ
 /// | `DB_POOL_ACQUIRE_TIMEOUT_SECONDS` | `5` | wait for a free connection before 503 `database_unavailable` |
 /// | `DB_STATEMENT_TIMEOUT_SECONDS` | `10` | server-side statement timeout (0 disables) |
 /// | `DB_IDLE_VALIDATION_SECONDS` | `30` | a connection idle longer is checked before reuse |
+/// | `DB_STATEMENT_CACHE_SIZE` | `128` | statements prepared per connection (0: none; for a pooler in transaction mode) |
 /// | `DB_SCHEMA` | the service name | the schema the service owns (first on `search_path`) |
 /// | `MIGRATE_ON_START` | `true` | apply pending migrations before serving (off in clusters, where a Job runs `<service> migrate`) |
 public struct PostgresConfiguration: Sendable {
@@ -22,6 +23,8 @@ public struct PostgresConfiguration: Sendable {
     public var acquireTimeout: Duration
     public var statementTimeout: Duration?
     public var idleValidationInterval: Duration
+    /// Statements each connection keeps prepared (least recently used evicted); 0 prepares none.
+    public var statementCacheSize: Int = 128
     /// The schema the service owns; unqualified names resolve there first.
     public var schema: String
     /// Apply pending migrations before the server starts.
@@ -57,6 +60,7 @@ public struct PostgresConfiguration: Sendable {
         let statement = environment.seconds("DB_STATEMENT_TIMEOUT_SECONDS", default: .seconds(10), in: 0...3600)
         statementTimeout = statement == .zero ? nil : statement
         idleValidationInterval = environment.seconds("DB_IDLE_VALIDATION_SECONDS", default: idleValidationInterval, in: 0...3600)
+        statementCacheSize = environment.integer("DB_STATEMENT_CACHE_SIZE", default: statementCacheSize, in: 0...10_000)
         migrateOnStart = environment.boolean("MIGRATE_ON_START", default: migrateOnStart)
         schema = environment.string("DB_SCHEMA", default: Self.schemaName(for: applicationName))
         if !Self.isValidIdentifier(schema) {

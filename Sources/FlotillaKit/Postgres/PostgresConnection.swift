@@ -13,10 +13,13 @@ final class PostgresConnection: PooledConnection, @unchecked Sendable {
     private let cancelHandle: OpaquePointer?
     /// Last time the connection was returned to the pool.
     var lastReleased: ContinuousClock.Instant = .now
+    /// Statements prepared on this connection (`DB_STATEMENT_CACHE_SIZE`).
+    private var statements: PreparedStatementCache
 
-    private init(handle: OpaquePointer) {
+    private init(handle: OpaquePointer, statementCacheSize: Int) {
         self.handle = handle
         self.cancelHandle = PQgetCancel(handle)
+        self.statements = PreparedStatementCache(capacity: statementCacheSize)
     }
 
     deinit {
@@ -53,7 +56,7 @@ final class PostgresConnection: PooledConnection, @unchecked Sendable {
         }
         // Notices ("relation already exists, skipping") would go to stderr; drop them.
         PQsetNoticeProcessor(handle, { _, _ in }, nil)
-        let connection = PostgresConnection(handle: handle)
+        let connection = PostgresConnection(handle: handle, statementCacheSize: configuration.statementCacheSize)
         let timeout = configuration.statementTimeout.map { String($0.wholeMilliseconds) } ?? "0"
         _ = try connection.execute(
             "SELECT set_config('TimeZone', 'UTC', false), set_config('statement_timeout', $1, false), set_config('search_path', $2, false)",
@@ -72,7 +75,11 @@ final class PostgresConnection: PooledConnection, @unchecked Sendable {
         PQstatus(handle) == CONNECTION_OK
     }
 
-    /// Run one statement with `$n` parameters (blocking), results in text format.
+    /// Run one statement with `$n` parameters (blocking), results in text format. Queries
+    /// and DML are prepared once per connection and executed by name after that
+    /// (``PreparedStatementCache``); a statement whose plan went stale under a schema change
+    /// (its result columns changed) is prepared again and run, outside a transaction, or
+    /// fails once inside one (which cannot go on after an error), to be prepared afresh next time.
     func execute(_ sql: String, _ parameters: [PostgresParameter]) throws(PostgresError) -> PostgresQueryResult {
         // Text parameters go to libpq as C strings: a NUL would end the value early.
         if let index = parameters.firstIndex(where: { $0.text?.utf8.contains(0) == true }) {
@@ -81,11 +88,58 @@ final class PostgresConnection: PooledConnection, @unchecked Sendable {
         let types = parameters.map { Oid($0.type) }
         var texts: [UnsafeMutablePointer<CChar>?] = parameters.map { $0.text.map { strdup($0) } ?? nil }
         defer { texts.forEach { free($0) } }
-        let result: OpaquePointer? = texts.withUnsafeMutableBufferPointer { texts in
-            texts.withMemoryRebound(to: UnsafePointer<CChar>?.self) { values in
-                PQexecParams(handle, sql, Int32(parameters.count), types, values.baseAddress, nil, nil, 0)
+        guard statements.capacity > 0, PreparedStatementCache.isPreparable(sql) else {
+            return try texts.withUnsafeMutableBufferPointer { texts throws(PostgresError) in
+                try texts.withMemoryRebound(to: UnsafePointer<CChar>?.self) { values throws(PostgresError) in
+                    try take(PQexecParams(handle, sql, Int32(parameters.count), types, values.baseAddress, nil, nil, 0))
+                }
             }
         }
+        let key = PreparedStatementCache.Key(sql: sql, parameterTypes: types)
+        return try texts.withUnsafeMutableBufferPointer { texts throws(PostgresError) in
+            try texts.withMemoryRebound(to: UnsafePointer<CChar>?.self) { values throws(PostgresError) in
+                do throws(PostgresError) {
+                    let name = try preparedName(for: key)
+                    return try take(PQexecPrepared(handle, name, Int32(parameters.count), values.baseAddress, nil, nil, 0))
+                } catch where error.isStalePlan {
+                    forget(key)
+                    guard PQtransactionStatus(handle) == PQTRANS_IDLE else { throw error }
+                    let name = try preparedName(for: key)
+                    return try take(PQexecPrepared(handle, name, Int32(parameters.count), values.baseAddress, nil, nil, 0))
+                }
+            }
+        }
+    }
+
+    /// The name `key` is prepared under, preparing it now (and deallocating the statement
+    /// evicted for it) if it is not yet.
+    private func preparedName(for key: PreparedStatementCache.Key) throws(PostgresError) -> String {
+        if let name = statements.name(for: key) { return name }
+        let (name, evicted) = statements.insert(key)
+        if let evicted { deallocate(evicted) }
+        do {
+            _ = try take(PQprepare(handle, name, key.sql, Int32(key.parameterTypes.count), key.parameterTypes))
+        } catch {
+            statements.remove(key)
+            throw error
+        }
+        return name
+    }
+
+    /// Drop `key`'s prepared statement, here and on the server.
+    private func forget(_ key: PreparedStatementCache.Key) {
+        if let name = statements.remove(key) { deallocate(name) }
+    }
+
+    /// `DEALLOCATE` a statement; inside a failed transaction this cannot run, and the
+    /// statement stays on the server under a name never used again (harmless, and gone
+    /// with the connection).
+    private func deallocate(_ name: String) {
+        if let result = PQexec(handle, "DEALLOCATE \(name)") { PQclear(result) }
+    }
+
+    /// The rows of a libpq result, or its error; the result is freed.
+    private func take(_ result: OpaquePointer?) throws(PostgresError) -> PostgresQueryResult {
         guard let result else {
             throw PostgresError(isOpen ? .server : .connectionLost, message: String(cString: PQerrorMessage(handle)).trimmingWhitespace().description)
         }

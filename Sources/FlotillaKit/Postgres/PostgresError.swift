@@ -65,12 +65,19 @@ public struct PostgresError: Error, Sendable, Equatable, CustomStringConvertible
 
     /// Serialization failure or deadlock: the transaction can be retried as a whole.
     public var isRetryableTransactionFailure: Bool {
-        sqlState == SQLState.serializationFailure || sqlState == SQLState.deadlockDetected
+        sqlState == SQLState.serializationFailure || sqlState == SQLState.deadlockDetected || isStalePlan
+    }
+
+    /// A prepared statement's result columns changed under a schema change ("cached plan
+    /// must not change result type"): prepared again, it runs.
+    var isStalePlan: Bool {
+        sqlState == SQLState.featureNotSupported && message.hasPrefix("cached plan must not change result type")
     }
 
     /// SQLSTATE codes the kit treats specially.
     public enum SQLState {
         public static let uniqueViolation = "23505"
+        public static let featureNotSupported = "0A000"
         public static let foreignKeyViolation = "23503"
         public static let checkViolation = "23514"
         public static let notNullViolation = "23502"
