@@ -20,11 +20,16 @@ struct DataBenchCommand: AsyncParsableCommand {
     @Option(help: "Concurrent callers to measure at, comma-separated.")
     var callers: String = "1,32"
 
+    @Option(help: "Statements each PostgreSQL connection keeps prepared (0: none, as before the cache).")
+    var statementCacheSize: Int = PostgresConfiguration(url: "", applicationName: "").statementCacheSize
+
     func run() async throws {
         let (databaseURL, redisURL) = try datastores.resolved()
         guard var redisConfiguration = RedisConfiguration(url: redisURL) else { throw ValidationError("--redis-url is not a redis:// URL") }
         let levels = callers.split(separator: ",").compactMap { Int($0) }.filter { (1...256).contains($0) }
-        guard !levels.isEmpty, (1...60).contains(seconds) else { throw ValidationError("--callers takes 1-256 each; --seconds 1-60") }
+        guard !levels.isEmpty, (1...60).contains(seconds), (0...10_000).contains(statementCacheSize) else {
+            throw ValidationError("--callers takes 1-256 each; --seconds 1-60; --statement-cache-size 0-10000")
+        }
 
         var logging = ServiceConfiguration(identity: ServiceIdentity(name: "flotilla-bench", version: "0", defaultPort: 0))
         logging.logLevel = .warning
@@ -33,6 +38,7 @@ struct DataBenchCommand: AsyncParsableCommand {
         var database = PostgresConfiguration(url: databaseURL, applicationName: "flotilla-bench")
         database.maxConnections = levels.max()!
         database.minConnections = 0
+        database.statementCacheSize = statementCacheSize
         let pool = PostgresPool(configuration: database, metrics: metrics, logger: logger)
         redisConfiguration.maxConnections = levels.max()!
         let redis = RedisClient(configuration: redisConfiguration, metrics: metrics, logger: logger)
