@@ -43,7 +43,15 @@ struct PostgresRowDecoder: Decoder {
             // raw-value enum from a text or integer column.
             let name = key.stringValue
             let text: String = try row.decode(name, as: String.self)
-            let json = Self.readsAsJSON(row.columns.types[try row.index(of: name)]) ? text : Self.quoted(text)
+            let readsAsJSON = Self.readsAsJSON(row.columns.types[try row.index(of: name)])
+            // Untyped JSON (a metadata object, say) is parsed directly: far cheaper than Codable.
+            if readsAsJSON, T.self == JSONValue.self || T.self == [String: JSONValue].self {
+                let value = try? JSONValue.parse(text)
+                if T.self == JSONValue.self, let value { return value as! T }
+                if case .object(let members)? = value { return members as! T }
+                throw PostgresError(.decoding, message: "column '\(name)': cannot decode '\(text.prefix(40))' as \(T.self)", column: name)
+            }
+            let json = readsAsJSON ? text : Self.quoted(text)
             do {
                 return try JSONDecoder().decode(T.self, from: Data(json.utf8))
             } catch {
