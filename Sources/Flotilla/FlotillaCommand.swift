@@ -18,7 +18,7 @@ struct BenchCommand: AsyncParsableCommand {
         abstract: "Measure parts of the fleet beside reference tools on the same machine.",
         subcommands: [
             AllBenchCommand.self, ThroughputBenchCommand.self, DataBenchCommand.self, HTTPBenchCommand.self, GatewayBenchCommand.self,
-            ServicesBenchCommand.self, CapacityBenchCommand.self, EventsBenchCommand.self, BareServerCommand.self,
+            ServicesBenchCommand.self, CapacityBenchCommand.self, EventsBenchCommand.self, PeersBenchCommand.self, BareServerCommand.self,
         ]
     )
 }

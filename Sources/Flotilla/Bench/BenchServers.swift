@@ -68,12 +68,13 @@ enum BenchServers {
         return process
     }
 
-    /// Poll `url` until it answers 2xx (nginx has no `/live`).
-    static func waitForAnswer(_ url: String) async throws {
-        for _ in 0..<200 {
+    /// Poll `url` until it answers 2xx (nginx has no `/live`), for at most `ceiling`.
+    static func waitForAnswer(_ url: String, ceiling: Duration = .seconds(10)) async throws {
+        let deadline = ContinuousClock.now + ceiling
+        while ContinuousClock.now < deadline {
             if (try? HealthcheckProbe(url: url, timeoutSeconds: 1).run()) != nil { return }
             try await Task.sleep(for: .milliseconds(25))
         }
-        throw BenchFailure("\(url) did not answer")
+        throw BenchFailure("\(url) did not answer within \(ceiling)")
     }
 }

@@ -1,0 +1,112 @@
+import ArgumentParser
+import FlotillaKit
+import FlotillaKitTesting
+import FlotillaLoad
+import Foundation
+
+/// `flotilla bench peers`: the catalog's Redis-cached `GET /products/{id}` and its paged,
+/// filtered list with the total, beside the same two routes in FastAPI (uvicorn, 2 workers,
+/// asyncpg, redis.asyncio) and Django REST Framework (gunicorn gthread), all against the same
+/// PostgreSQL schema, Redis and rows (the watch-store fleet's), with `wrk` in interleaved rounds.
+/// The peers' code is in `bench/peers/`; `scripts/bench peers` installs them into a venv.
+struct PeersBenchCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "peers",
+        abstract: "Benchmark the catalog's reads beside FastAPI and Django REST Framework on the same data."
+    )
+
+    @Option(help: "The directory holding the peers' uvicorn and gunicorn (a venv's bin).")
+    var pythonBin: String
+
+    @Option(help: "Seconds each wrk run lasts (1-60).")
+    var seconds: Int = 8
+
+    @Option(help: "wrk connections (1-1024).")
+    var connections: Int = 64
+
+    @Option(help: "Interleaved rounds; each figure is its median round (1-9).")
+    var rounds: Int = 3
+
+    func run() async throws {
+        guard (1...60).contains(seconds), (1...1024).contains(connections), (1...9).contains(rounds) else {
+            throw ValidationError("--seconds 1-60, --connections 1-1024, --rounds 1-9")
+        }
+        guard let repository = FleetEnvironment.findRepository() else { throw BenchFailure("run inside the repository (the peers are in bench/peers)") }
+        let peers = repository.appendingPathComponent("bench/peers").path
+        let rows = try await BenchFleet.with(.chronos) { fleet in
+            let environment = ["DATABASE_URL": fleet.postgres.url, "DB_SCHEMA": "catalog", "REDIS_URL": fleet.redis.url]
+            let (fastAPIPort, djangoPort) = (try FreePort.allocate(), try FreePort.allocate())
+            let servers = [
+                try BenchServers.spawn(pythonBin + "/uvicorn", [
+                    "fastapi_app:app", "--app-dir", peers, "--workers", "2", "--host", "127.0.0.1", "--port", String(fastAPIPort),
+                    "--loop", "uvloop", "--http", "httptools", "--no-access-log", "--log-level", "warning",
+                ], environment: environment),
+                try BenchServers.spawn(pythonBin + "/gunicorn", [
+                    "drf_app:application", "--chdir", peers, "-k", "gthread", "--workers", "2", "--threads", "8",
+                    "-b", "127.0.0.1:\(djangoPort)", "--log-level", "warning",
+                ], environment: environment),
+            ]
+            defer { for server in servers { server.terminate() } }
+            let targets = [("flotilla (Swift)", fleet.url(of: "catalog")), ("FastAPI", "http://127.0.0.1:\(fastAPIPort)"), ("Django REST Framework", "http://127.0.0.1:\(djangoPort)")]
+            for (_, base) in targets { try await BenchServers.waitForAnswer(base + Self.routes[0].path, ceiling: .seconds(120)) }
+            return try await measure(targets)
+        }
+        print(Self.table(rows))
+    }
+
+    /// The two routes measured.
+    static let routes = [
+        (name: "cached GET /products/{id}", path: "/products/prod_001"),
+        (name: "list ?category&sort&limit (with total)", path: "/products?category=sport&sort=price&limit=10"),
+    ]
+
+    /// One route on one server: the median round's figures.
+    struct Row {
+        let route: String
+        let server: String
+        let requestsPerSecond: Double
+        let p99Milliseconds: Double?
+    }
+
+    /// Each round runs every route on every server in turn, so drift hits all alike.
+    private func measure(_ targets: [(String, String)]) async throws -> [Row] {
+        var figures = [String: [ReferenceTools.Figures]]()
+        for (_, base) in targets {
+            for route in Self.routes { _ = try await ReferenceTools.wrkOffThePool(url: base + route.path, connections: connections, seconds: 1) }
+        }
+        for _ in 0..<rounds {
+            for route in Self.routes {
+                for (server, base) in targets {
+                    let measured = try await ReferenceTools.wrkOffThePool(url: base + route.path, connections: connections, seconds: seconds)
+                    figures[route.name + "|" + server, default: []].append(measured)
+                }
+            }
+        }
+        return Self.routes.flatMap { route in
+            targets.map { (server, _) in
+                let rounds = figures[route.name + "|" + server] ?? []
+                let median = RoundMedian.round(of: rounds.map(\.operationsPerSecond)).map { rounds[$0] }
+                return Row(route: route.name, server: server, requestsPerSecond: median?.operationsPerSecond ?? .nan, p99Milliseconds: median?.percentiles[99])
+            }
+        }
+    }
+
+    /// Each route's servers, with the Swift service's ratio to each peer and the target
+    /// (≥ 3× FastAPI).
+    static func table(_ rows: [Row]) -> String {
+        var lines = [[String]]()
+        for route in routes {
+            let ours = rows.first { $0.route == route.name && $0.server.hasPrefix("flotilla") }
+            for row in rows where row.route == route.name {
+                let ratio = ours.map { $0.requestsPerSecond / row.requestsPerSecond }
+                let isFastAPI = row.server == "FastAPI"
+                lines.append([
+                    route.name, row.server, TextTable.format(row.requestsPerSecond, 0), TextTable.format(row.p99Milliseconds, 2),
+                    row.server.hasPrefix("flotilla") ? "" : TextTable.format(ratio, 2) + "×",
+                    isFastAPI ? "≥ 3×" : "", isFastAPI ? ((ratio ?? 0) >= 3 ? "met" : "missed") : "",
+                ])
+            }
+        }
+        return TextTable.render(["route", "server", "req/s", "p99 ms", "flotilla ÷ this", "target", "verdict"], lines)
+    }
+}
