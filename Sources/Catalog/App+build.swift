@@ -7,7 +7,7 @@ func buildApplication(_ configuration: CatalogConfiguration, httpClient: Flotill
     service.publishEvents()
     let products = ProductRepository(pool: service.pool, lowStockThreshold: configuration.lowStockThreshold)
     let cache = RedisCache(
-        client: service.redis, name: "product", prefix: configuration.redisKeyPrefix + "product:", ttl: configuration.productCacheTTL,
+        client: service.redis, name: "product", prefix: configuration.redisKeyPrefix + "product-json:", ttl: configuration.productCacheTTL,
         metrics: service.runtime.metrics, logger: service.runtime.logger)
     let productRoutes = ProductController(products: products, cache: cache)
 

@@ -59,6 +59,9 @@ struct ProductReadTests {
             let second = try await api.send(.get, "/products/prod_001")
             #expect(second.headers[HTTPField.Name("X-Cache")!] == "HIT")
             #expect(second.json["cached"] as? Bool == true)
+            // A hit is the stored JSON as served: the same fields with the same values.
+            #expect(NSDictionary(dictionary: second.json.filter { $0.key != "cached" }) == NSDictionary(dictionary: first.json.filter { $0.key != "cached" }))
+            #expect(second.json["created_at"] as? String != nil && second.json["metadata"] as? [String: Any] != nil)
             try await Task.sleep(for: .milliseconds(6300))
             #expect(try await api.send(.get, "/products/prod_001").headers[HTTPField.Name("X-Cache")!] == "MISS", "the entry expires")
             let missing = try await api.send(.get, "/products/nope")

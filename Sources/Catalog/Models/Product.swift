@@ -25,20 +25,6 @@ struct Product: Codable, Sendable, Equatable {
     }
 }
 
-/// `GET /products/{id}`: the product and whether it came from the cache.
-struct CachedProduct: Encodable {
-    let product: Product
-    let cached: Bool
-
-    func encode(to encoder: any Encoder) throws {
-        try product.encode(to: encoder)
-        var container = encoder.container(keyedBy: Key.self)
-        try container.encode(cached, forKey: .cached)
-    }
-
-    enum Key: String, CodingKey { case cached }
-}
-
 /// `GET /products`: a page and where it is.
 struct ProductPage: Encodable {
     let data: [Product]

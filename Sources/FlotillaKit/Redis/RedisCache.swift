@@ -70,6 +70,37 @@ public struct RedisCache: Sendable {
         return Lookup(value: value, cached: false)
     }
 
+    /// The JSON of `key`'s value as the API serves it (``JSONResponse``'s encoding), from the
+    /// cache, or `load()`'s value encoded so and stored for `ttl`: a hit is served as stored,
+    /// never decoded and encoded again. Keep these entries under a prefix of their own
+    /// (``value(for:as:ttl:load:)`` stores another encoding).
+    public func json<Value: Encodable & Sendable>(
+        for key: String,
+        ttl: Duration? = nil,
+        load: () async throws -> Value?
+    ) async throws -> Lookup<[UInt8]> {
+        let redisKey = prefix + key
+        do {
+            if case .bulk(let bytes) = try await client.send("GET", redisKey) {
+                hits.increment()
+                return Lookup(value: bytes, cached: true)
+            }
+            misses.increment()
+        } catch {
+            errors.increment()
+            logger.warning("cache read failed; serving from the source", metadata: ["key": "\(redisKey)", "error.description": "\(error)"])
+        }
+        guard let value = try await load() else { return Lookup(value: nil, cached: false) }
+        let encoded = Array(try JSONResponse.makeEncoder().encode(value))
+        do {
+            try await client.send("SET", redisKey, encoded, "PX", max(Int((ttl ?? self.ttl).roundedMilliseconds), 1))
+        } catch {
+            errors.increment()
+            logger.warning("cache write failed", metadata: ["key": "\(redisKey)", "error.description": "\(error)"])
+        }
+        return Lookup(value: encoded, cached: false)
+    }
+
     /// ``value(for:as:ttl:load:)`` for an entry of `group` (e.g. everything computed from one
     /// user's data): ``invalidate(group:)`` drops all of a group's entries at once, however
     /// many keys (pages, filters, date ranges) they have. The group's generation number is part
