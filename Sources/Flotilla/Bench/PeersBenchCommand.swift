@@ -49,10 +49,57 @@ struct PeersBenchCommand: AsyncParsableCommand {
             defer { for server in servers { server.terminate() } }
             let targets = [("flotilla (Swift)", fleet.url(of: "catalog")), ("FastAPI", "http://127.0.0.1:\(fastAPIPort)"), ("Django REST Framework", "http://127.0.0.1:\(djangoPort)")]
             for (_, base) in targets { try await BenchServers.waitForAnswer(base + Self.routes[0].path, ceiling: .seconds(120)) }
-            return try await measure(targets)
+            let reads = try await measure(targets)
+            return (reads, try await measureWrites(fleet))
         }
-        print(Self.table(rows))
+        print(Self.table(rows.0))
+        print()
+        print(rows.1)
     }
+
+    /// Product creation through the catalog (JWT, validation, `INSERT … RETURNING`) beside
+    /// `pgbench` running the same statement: the short write's cost over the database's own.
+    private func measureWrites(_ fleet: BenchFleet) async throws -> String {
+        let work = FileManager.default.temporaryDirectory.appendingPathComponent("flotilla-peers-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: work) }
+        let script = work.appendingPathComponent("create-products.lua")
+        try Self.createProductsLua.write(to: script, atomically: true, encoding: .utf8)
+        let bearer = "Authorization: Bearer \(try await fleet.devToken())"
+        let created = try await ReferenceTools.wrkOffThePool(
+            url: fleet.url(of: "catalog") + "/products", connections: connections, seconds: seconds, headers: [bearer], script: script.path)
+        let insert = try await BlockingWork.run { [connections, seconds] in
+            try ReferenceTools.pgbench(url: fleet.postgres.url, script: Self.createProductSQL, clients: connections, seconds: seconds)
+        }
+        let ratio = created.operationsPerSecond / insert.operationsPerSecond
+        return TextTable.render(["write", "req/s", "p99 ms", "pgbench tps (same INSERT)", "flotilla ÷ pgbench", "target", "verdict"], [[
+            "POST /products (JWT, validation, INSERT … RETURNING)", TextTable.format(created.operationsPerSecond, 0), TextTable.format(created.percentiles[99], 2),
+            TextTable.format(insert.operationsPerSecond, 0), TextTable.format(ratio, 2), "≥ 0.3", ratio >= 0.3 ? "met" : "missed",
+        ]])
+    }
+
+    /// wrk: each request creates a product of its own id (thread and counter).
+    static let createProductsLua = """
+        local counter = 0
+        local threads = 0
+        local headers = {}
+        function setup(thread) threads = threads + 1; thread:set("tid", threads) end
+        function init(args)
+            for name, value in pairs(wrk.headers) do headers[name] = value end
+            headers["Content-Type"] = "application/json"
+        end
+        function request()
+            counter = counter + 1
+            local body = string.format('{"id":"wrk_%d_%d","name":"Bench Watch","brand":"Flotilla","category":"sport","price":"1234.50","stock":5,"metadata":{"movement":"automatic","diameter":41}}', tid, counter)
+            return wrk.format("POST", "/products", headers, body)
+        end
+        """
+
+    /// pgbench: the catalog's INSERT, each row a fresh id.
+    static let createProductSQL = """
+        INSERT INTO catalog.products (id, name, brand, category, price, stock, metadata) VALUES (gen_random_uuid()::text, 'Bench Watch', 'Flotilla', 'sport', 1234.50, 5, '{"movement": "automatic", "diameter": 41}') RETURNING id, name, brand, category, price, stock, metadata, created_at, updated_at;
+
+        """
 
     /// The two routes measured.
     static let routes = [
