@@ -58,6 +58,11 @@ public struct Scenario: Sendable {
         "live": Scenario(name: "live", steps: [Step(name: "live", weight: 1, method: "GET", paths: ["/live"], bodies: [])]),
     ]
 
+    /// `GET path` and nothing else (a benchmark's one route at a fixed rate).
+    public static func single(name: String, path: String) -> Scenario {
+        Scenario(name: name, steps: [Step(name: name, weight: 1, method: "GET", paths: [path], bodies: [])])
+    }
+
     /// Step indices in proportion to their weights, from a seeded generator.
     public struct Picker: Sendable {
         private let cumulative: [Int]

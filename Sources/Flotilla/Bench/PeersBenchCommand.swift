@@ -50,11 +50,36 @@ struct PeersBenchCommand: AsyncParsableCommand {
             let targets = [("flotilla (Swift)", fleet.url(of: "catalog")), ("FastAPI", "http://127.0.0.1:\(fastAPIPort)"), ("Django REST Framework", "http://127.0.0.1:\(djangoPort)")]
             for (_, base) in targets { try await BenchServers.waitForAnswer(base + Self.routes[0].path, ceiling: .seconds(120)) }
             let reads = try await measure(targets)
-            return (reads, try await measureWrites(fleet))
+            let tails = try await tailsAtFastAPIsRate(reads, ours: targets[0].1, fastAPI: targets[1].1)
+            return (reads, tails, try await measureWrites(fleet))
         }
         print(Self.table(rows.0))
         print()
         print(rows.1)
+        print()
+        print(rows.2)
+    }
+
+    /// Each route at FastAPI's top rate, open loop (latency from each request's scheduled
+    /// start): the Swift service's p99 beside FastAPI's (target: at most a third).
+    private func tailsAtFastAPIsRate(_ reads: [Row], ours: String, fastAPI: String) async throws -> String {
+        var lines = [[String]]()
+        for route in Self.routes {
+            guard let rate = reads.first(where: { $0.route == route.name && $0.server == "FastAPI" })?.requestsPerSecond, rate.isFinite else { continue }
+            var p99s = [Double]()
+            for base in [ours, fastAPI] {
+                let result = try await LoadRun(
+                    baseURL: base, scenario: .single(name: route.name, path: route.path), rate: rate, duration: .seconds(seconds),
+                    warmUp: .seconds(1), connections: connections, token: nil, timeout: .seconds(10)
+                ).run()
+                guard result.errors == 0 else { throw BenchFailure("\(base)\(route.path) at \(Int(rate))/s: \(result.errorsByStatus)") }
+                p99s.append(result.latency.p99)
+            }
+            let ratio = p99s[0] / p99s[1]
+            lines.append([route.name, TextTable.format(rate, 0), TextTable.format(p99s[0], 2), TextTable.format(p99s[1], 2),
+                          TextTable.format(ratio, 2), "≤ 0.33", ratio <= 1.0 / 3 ? "met" : "missed"])
+        }
+        return TextTable.render(["route at FastAPI's top rate", "req/s", "flotilla p99 ms", "FastAPI p99 ms", "ratio", "target", "verdict"], lines)
     }
 
     /// Product creation through the catalog (JWT, validation, `INSERT … RETURNING`) beside
