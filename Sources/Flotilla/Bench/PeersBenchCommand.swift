@@ -43,10 +43,10 @@ struct PeersBenchCommand: AsyncParsableCommand {
                 ], environment: environment),
                 try BenchServers.spawn(pythonBin + "/gunicorn", [
                     "drf_app:application", "--chdir", peers, "-k", "gthread", "--workers", "2", "--threads", "8",
-                    "-b", "127.0.0.1:\(djangoPort)", "--log-level", "warning",
+                    "-b", "127.0.0.1:\(djangoPort)", "--log-level", "warning", "--graceful-timeout", "2",
                 ], environment: environment),
             ]
-            defer { for server in servers { server.terminate() } }
+            defer { for server in servers { Self.stop(server) } }
             let targets = [("flotilla (Swift)", fleet.url(of: "catalog")), ("FastAPI", "http://127.0.0.1:\(fastAPIPort)"), ("Django REST Framework", "http://127.0.0.1:\(djangoPort)")]
             for (_, base) in targets { try await BenchServers.waitForAnswer(base + Self.routes[0].path, ceiling: .seconds(120)) }
             let reads = try await measure(targets)
@@ -66,20 +66,26 @@ struct PeersBenchCommand: AsyncParsableCommand {
         var lines = [[String]]()
         for route in Self.routes {
             guard let rate = reads.first(where: { $0.route == route.name && $0.server == "FastAPI" })?.requestsPerSecond, rate.isFinite else { continue }
-            var p99s = [Double]()
+            var results = [LoadRun.Result]()
             for base in [ours, fastAPI] {
-                let result = try await LoadRun(
+                results.append(try await LoadRun(
                     baseURL: base, scenario: .single(name: route.name, path: route.path), rate: rate, duration: .seconds(seconds),
                     warmUp: .seconds(1), connections: connections, token: nil, timeout: .seconds(10)
-                ).run()
-                guard result.errors == 0 else { throw BenchFailure("\(base)\(route.path) at \(Int(rate))/s: \(result.errorsByStatus)") }
-                p99s.append(result.latency.p99)
+                ).run())
             }
-            let ratio = p99s[0] / p99s[1]
-            lines.append([route.name, TextTable.format(rate, 0), TextTable.format(p99s[0], 2), TextTable.format(p99s[1], 2),
-                          TextTable.format(ratio, 2), "≤ 0.33", ratio <= 1.0 / 3 ? "met" : "missed"])
+            // The generator shares the machine: a run it could not offer in full, or with failed
+            // requests, says so instead of a verdict.
+            let complete = results.allSatisfy { $0.errors == 0 && $0.achievedRate >= 0.95 * rate }
+            let ratio = results[0].latency.p99 / results[1].latency.p99
+            lines.append([
+                route.name, TextTable.format(rate, 0), results.map { TextTable.format($0.achievedRate, 0) }.joined(separator: " / "),
+                results.map { String($0.errors) }.joined(separator: " / "), TextTable.format(results[0].latency.p99, 2), TextTable.format(results[1].latency.p99, 2),
+                TextTable.format(ratio, 2), "≤ 0.33", complete ? (ratio <= 1.0 / 3 ? "met" : "missed") : "not measured (load not offered in full)",
+            ])
         }
-        return TextTable.render(["route at FastAPI's top rate", "req/s", "flotilla p99 ms", "FastAPI p99 ms", "ratio", "target", "verdict"], lines)
+        return TextTable.render(
+            ["route at FastAPI's top rate", "req/s offered", "achieved (flotilla / FastAPI)", "errors", "flotilla p99 ms", "FastAPI p99 ms", "ratio", "target", "verdict"],
+            lines)
     }
 
     /// Product creation through the catalog (JWT, validation, `INSERT … RETURNING`) beside
@@ -125,6 +131,15 @@ struct PeersBenchCommand: AsyncParsableCommand {
         INSERT INTO catalog.products (id, name, brand, category, price, stock, metadata) VALUES (gen_random_uuid()::text, 'Bench Watch', 'Flotilla', 'sport', 1234.50, 5, '{"movement": "automatic", "diameter": 41}') RETURNING id, name, brand, category, price, stock, metadata, created_at, updated_at;
 
         """
+
+    /// SIGTERM, then SIGKILL if the server is still there after 10 s (a Django worker can hang
+    /// on its pool's threads and outlive its master).
+    static func stop(_ server: Process) {
+        server.terminate()
+        let deadline = ContinuousClock.now + .seconds(10)
+        while server.isRunning, ContinuousClock.now < deadline { usleep(50_000) }
+        if server.isRunning { kill(server.processIdentifier, SIGKILL) }
+    }
 
     /// The two routes measured.
     static let routes = [
