@@ -46,27 +46,11 @@ public struct RedisCache: Sendable {
         load: () async throws -> Value?
     ) async throws -> Lookup<Value> {
         let redisKey = prefix + key
-        do {
-            let reply = try await client.send("GET", redisKey)
-            if case .bulk(let bytes) = reply, let value = try? JSONDecoder().decode(Value.self, from: Data(bytes)) {
-                hits.increment()
-                return Lookup(value: value, cached: true)
-            }
-            misses.increment()
-        } catch {
-            errors.increment()
-            logger.warning("cache read failed; serving from the source", metadata: ["key": "\(redisKey)", "error.description": "\(error)"])
+        if let value = await read(redisKey, { try? JSONDecoder().decode(Value.self, from: Data($0)) }) {
+            return Lookup(value: value, cached: true)
         }
         let value = try await load()
-        if let value, let encoded = try? JSONEncoder().encode(value) {
-            let milliseconds = Int((ttl ?? self.ttl).roundedMilliseconds)
-            do {
-                try await client.send("SET", redisKey, Array(encoded), "PX", max(milliseconds, 1))
-            } catch {
-                errors.increment()
-                logger.warning("cache write failed", metadata: ["key": "\(redisKey)", "error.description": "\(error)"])
-            }
-        }
+        if let value, let encoded = try? JSONEncoder().encode(value) { await store(Array(encoded), at: redisKey, ttl: ttl) }
         return Lookup(value: value, cached: false)
     }
 
@@ -80,25 +64,37 @@ public struct RedisCache: Sendable {
         load: () async throws -> Value?
     ) async throws -> Lookup<[UInt8]> {
         let redisKey = prefix + key
+        if let bytes = await read(redisKey, { $0 }) { return Lookup(value: bytes, cached: true) }
+        guard let value = try await load() else { return Lookup(value: nil, cached: false) }
+        let encoded = Array(try JSONResponse.makeEncoder().encode(value))
+        await store(encoded, at: redisKey, ttl: ttl)
+        return Lookup(value: encoded, cached: false)
+    }
+
+    /// The entry at `redisKey` as `accept` reads it, counting the hit or miss (an entry
+    /// `accept` refuses is a miss); nil on a miss or when Redis fails (counted and logged).
+    private func read<Value>(_ redisKey: String, _ accept: ([UInt8]) -> Value?) async -> Value? {
         do {
-            if case .bulk(let bytes) = try await client.send("GET", redisKey) {
+            if case .bulk(let bytes) = try await client.send("GET", redisKey), let value = accept(bytes) {
                 hits.increment()
-                return Lookup(value: bytes, cached: true)
+                return value
             }
             misses.increment()
         } catch {
             errors.increment()
             logger.warning("cache read failed; serving from the source", metadata: ["key": "\(redisKey)", "error.description": "\(error)"])
         }
-        guard let value = try await load() else { return Lookup(value: nil, cached: false) }
-        let encoded = Array(try JSONResponse.makeEncoder().encode(value))
+        return nil
+    }
+
+    /// Store `bytes` at `redisKey` for `ttl` (or the default); a failure is counted and logged.
+    private func store(_ bytes: [UInt8], at redisKey: String, ttl: Duration?) async {
         do {
-            try await client.send("SET", redisKey, encoded, "PX", max(Int((ttl ?? self.ttl).roundedMilliseconds), 1))
+            try await client.send("SET", redisKey, bytes, "PX", max(Int((ttl ?? self.ttl).roundedMilliseconds), 1))
         } catch {
             errors.increment()
             logger.warning("cache write failed", metadata: ["key": "\(redisKey)", "error.description": "\(error)"])
         }
-        return Lookup(value: encoded, cached: false)
     }
 
     /// ``value(for:as:ttl:load:)`` for an entry of `group` (e.g. everything computed from one
