@@ -7,6 +7,8 @@ import Prometheus
 extension EventConsumer {
     /// A delivery with its envelope (nil when the entry is not one).
     typealias Decoded = (delivery: ConsumerGroup.Delivery, envelope: EventEnvelope?)
+    /// A delivery of an event this service handles, with its handler.
+    typealias Handled = (delivery: ConsumerGroup.Delivery, envelope: EventEnvelope, handler: EventHandlers.Handler)
 
     /// Handle a batch in up to `EVENTS_CONSUMER_CONCURRENCY` lanes; then one `XACK` per
     /// stream for the deliveries done.
@@ -38,7 +40,9 @@ extension EventConsumer {
     /// go through one transaction together; should any handler (or the commit) fail, that
     /// transaction is rolled back and each event is handled alone.
     private func handleLane(_ lane: [Decoded]) async throws -> [ConsumerGroup.Delivery] {
-        let handled = lane.filter { $0.envelope.map { handlers.byType[$0.type] != nil } ?? false }
+        let handled: [Handled] = lane.compactMap { item in
+            item.envelope.flatMap { envelope in handlers.byType[envelope.type].map { (item.delivery, envelope, $0) } }
+        }
         if handled.count > 1, !Task.isCancelled {
             do {
                 try await handleTogether(handled)
@@ -62,21 +66,19 @@ extension EventConsumer {
 
     /// Handle events in one transaction that records them all as processed; each runs under
     /// the trace of the request that caused it. Throws (having rolled back) if any fails.
-    private func handleTogether(_ items: [Decoded]) async throws {
-        let events = items.compactMap { item in item.envelope.map { (delivery: item.delivery, envelope: $0) } }
+    private func handleTogether(_ events: [Handled]) async throws {
         let started = ContinuousClock.now
         let fresh = try await pool.withTransaction { session in
             let fresh = try await session.markProcessed(events.map { ($0.envelope, $0.delivery.stream, $0.delivery.entry.id) })
             var toHandle = fresh  // a second entry of the same event is a duplicate
-            for (_, envelope) in events {
-                guard toHandle.remove(envelope.id.lowercased()) != nil, let handler = handlers.byType[envelope.type] else { continue }
+            for (_, envelope, handler) in events where toHandle.remove(envelope.id.lowercased()) != nil {
                 try await RequestCorrelation.$current.withValue(envelope.correlation) { try await handler(envelope, session) }
             }
             return fresh
         }
         let share = (ContinuousClock.now - started) / events.count
         var noted = Set<String>()
-        for (delivery, envelope) in events {
+        for (delivery, envelope, _) in events {
             let id = envelope.id.lowercased()
             let first = fresh.contains(id) && noted.insert(id).inserted
             RequestCorrelation.$current.withValue(envelope.correlation) {

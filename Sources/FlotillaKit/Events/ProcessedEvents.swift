@@ -22,13 +22,7 @@ public enum ProcessedEvents {
 extension PostgresSession {
     /// Mark `envelope` handled in the current transaction; false when it already was.
     func markProcessed(_ envelope: EventEnvelope, stream: String, entryID: String) async throws -> Bool {
-        !(try await query(
-            """
-            INSERT INTO processed_events (event_id, event_type, stream, entry_id) VALUES ($1::uuid, $2, $3, $4)
-            ON CONFLICT (event_id) DO NOTHING RETURNING event_id
-            """,
-            [envelope.id, envelope.type, stream, entryID]
-        ).rows.isEmpty)
+        !(try await markProcessed([(envelope, stream, entryID)])).isEmpty
     }
 
     /// Mark a batch handled in the current transaction in one statement; the ids of those

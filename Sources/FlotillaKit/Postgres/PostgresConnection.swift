@@ -88,24 +88,20 @@ final class PostgresConnection: PooledConnection, @unchecked Sendable {
         let types = parameters.map { Oid($0.type) }
         var texts: [UnsafeMutablePointer<CChar>?] = parameters.map { $0.text.map { strdup($0) } ?? nil }
         defer { texts.forEach { free($0) } }
-        guard statements.capacity > 0, PreparedStatementCache.isPreparable(sql) else {
-            return try texts.withUnsafeMutableBufferPointer { texts throws(PostgresError) in
-                try texts.withMemoryRebound(to: UnsafePointer<CChar>?.self) { values throws(PostgresError) in
-                    try take(PQexecParams(handle, sql, Int32(parameters.count), types, values.baseAddress, nil, nil, 0))
-                }
-            }
-        }
+        let prepares = statements.capacity > 0 && PreparedStatementCache.isPreparable(sql)
         let key = PreparedStatementCache.Key(sql: sql, parameterTypes: types)
         return try texts.withUnsafeMutableBufferPointer { texts throws(PostgresError) in
             try texts.withMemoryRebound(to: UnsafePointer<CChar>?.self) { values throws(PostgresError) in
+                guard prepares else { return try take(PQexecParams(handle, sql, Int32(parameters.count), types, values.baseAddress, nil, nil, 0)) }
+                func runPrepared() throws(PostgresError) -> PostgresQueryResult {
+                    try take(PQexecPrepared(handle, try preparedName(for: key), Int32(parameters.count), values.baseAddress, nil, nil, 0))
+                }
                 do throws(PostgresError) {
-                    let name = try preparedName(for: key)
-                    return try take(PQexecPrepared(handle, name, Int32(parameters.count), values.baseAddress, nil, nil, 0))
+                    return try runPrepared()
                 } catch where error.isStalePlan {
                     forget(key)
                     guard PQtransactionStatus(handle) == PQTRANS_IDLE else { throw error }
-                    let name = try preparedName(for: key)
-                    return try take(PQexecPrepared(handle, name, Int32(parameters.count), values.baseAddress, nil, nil, 0))
+                    return try runPrepared()
                 }
             }
         }
