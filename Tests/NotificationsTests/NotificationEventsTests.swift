@@ -21,7 +21,7 @@ struct NotificationEventsTests {
 
             // The same event again (a replay, a redelivery): nothing new.
             try await RedisStream(client: api.redis, name: api.streamPrefix + "events:auth").add(
-                ["id": event.id, "type": event.type, "event": try event.encoded()])
+                ["id": event.id, "type": event.type, "event": event.encoded()])
             let other = try await api.publish("user.registered", from: "auth", data: ["user_id": "u-bob", "email": "bob@example.com", "name": "Bob"])
             try await waitUntil("the next event is handled") { try api.mails().count == 2 }
             #expect(try await api.stored(for: "u-ada").count == 1, "welcomed once")

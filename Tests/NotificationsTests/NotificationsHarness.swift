@@ -42,7 +42,7 @@ enum NotificationsHarness {
                 id: UUID().uuidString.lowercased(), type: type, occurredAt: RFC3339.now(), source: source,
                 aggregate: .init(type: String(type.split(separator: ".")[0]), id: aggregate), actor: actor, data: data)
             try await RedisStream(client: redis, name: streamPrefix + EventEnvelope.streamName(source: source))
-                .add(["id": envelope.id, "type": envelope.type, "event": try envelope.encoded()])
+                .add(["id": envelope.id, "type": envelope.type, "event": envelope.encoded()])
             return envelope
         }
 

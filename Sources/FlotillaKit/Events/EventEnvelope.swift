@@ -66,18 +66,6 @@ public struct EventEnvelope: Codable, Sendable, Equatable {
         case requestID = "request_id"
     }
 
-    /// The envelope as JSON text (keys sorted).
-    public func encoded() throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return String(decoding: try encoder.encode(self), as: UTF8.self)
-    }
-
-    /// Parse an envelope from its JSON text.
-    public static func decode(_ text: String) throws -> EventEnvelope {
-        try JSONDecoder().decode(EventEnvelope.self, from: Data(text.utf8))
-    }
-
     /// The stream a service publishes to: `events:<source>`.
     public static func streamName(source: String) -> String { "events:\(source)" }
 

@@ -95,8 +95,8 @@ public final class OutboxRelay: Service, Sendable {
 
     /// `XADD` each envelope in one round trip; any error reply fails the whole batch.
     private func publish(_ envelopes: [EventEnvelope]) async throws {
-        let commands: [[any RedisArgument]] = try envelopes.map { envelope in
-            ["XADD", stream, "MAXLEN", "~", settings.streamMaxLength, "*", "id", envelope.id, "type", envelope.type, "event", try envelope.encoded()]
+        let commands: [[any RedisArgument]] = envelopes.map { envelope in
+            ["XADD", stream, "MAXLEN", "~", settings.streamMaxLength, "*", "id", envelope.id, "type", envelope.type, "event", envelope.encoded()]
         }
         for reply in try await redis.pipeline(commands) {
             if case .error(let message) = reply { throw RedisError(.server, message) }

@@ -102,9 +102,7 @@ extension Data: PostgresEncodable {
 
 extension JSONValue: PostgresEncodable {
     public static var postgresType: UInt32 { PostgresType.jsonb }
-    public var postgresText: String {
-        (try? JSONResponse.makeEncoder().encode(self)).map { String(decoding: $0, as: UTF8.self) } ?? "null"
-    }
+    public var postgresText: String { jsonText }
 }
 
 extension Array: PostgresEncodable where Element: PostgresArrayElement {
