@@ -12,15 +12,19 @@ final class EventsBench: Sendable {
     private let producer: DataService
     private let consumer: DataService
     private let producers: Int
+    private let searchProducers: Int
     private let logger: Logger
     private let unique: String
     private let handled = HandledEvents()
 
-    init(databaseURL: String, redisURL: String, producers: Int) throws {
+    /// `producers` commit the latency phase's events; `searchProducers` those of the rate
+    /// search, where few producers committing many events each keep the load generator's own
+    /// commits (a PostgreSQL transaction each, on the same two cores) from being what is measured.
+    init(databaseURL: String, redisURL: String, producers: Int, searchProducers: Int) throws {
         unique = String(UInt32.random(in: 0...UInt32.max), radix: 36)
         let common = [
             "DATABASE_URL": databaseURL, "REDIS_URL": redisURL, "LOG_LEVEL": "warning", "EVENTS_STREAM_PREFIX": "bench:\(unique):",
-            "DB_POOL_MAX_CONNECTIONS": String(producers + 4), "EVENTS_RELAY_BATCH": "500", "EVENTS_READ_BLOCK_SECONDS": "1",
+            "DB_POOL_MAX_CONNECTIONS": String(max(producers, searchProducers) + 4), "EVENTS_RELAY_BATCH": "500", "EVENTS_READ_BLOCK_SECONDS": "1",
             "MIGRATE_ON_START": "false",
         ]
         func service(_ name: String, schema: String, migrations: [Migration]) throws -> DataService {
@@ -32,6 +36,7 @@ final class EventsBench: Sendable {
         producer = try service("benchsource", schema: "bench_events_source_\(unique)", migrations: Self.producerMigrations)
         consumer = try service("benchsink", schema: "bench_events_sink_\(unique)", migrations: Self.consumerMigrations)
         self.producers = producers
+        self.searchProducers = searchProducers
         self.logger = producer.runtime.logger
         producer.publishEvents()
         var handlers = EventHandlers()
@@ -59,14 +64,14 @@ final class EventsBench: Sendable {
 
         // A second at the rate first, not measured: pools open their connections, the relay its
         // listener and the group its first read — a start-up cost, not the steady state's.
-        _ = try await phase(rate: rate, seconds: 1)
-        let steady = try await phase(rate: rate, seconds: seconds)
+        _ = try await phase(rate: rate, seconds: 1, producers: producers)
+        let steady = try await phase(rate: rate, seconds: seconds, producers: producers)
         var sustained = steady.bounded ? rate : 0
         var sustainedBatch = steady.eventsPerCommit
         var lagAtEnd = steady.lagAtEnd
         var failed: Int?
         func attempt(_ rate: Int) async throws -> Bool {
-            let phase = try await phase(rate: rate, seconds: seconds)
+            let phase = try await phase(rate: rate, seconds: seconds, producers: searchProducers)
             if phase.bounded {
                 (sustained, sustainedBatch) = (rate, phase.eventsPerCommit)
             } else {
@@ -103,11 +108,11 @@ final class EventsBench: Sendable {
         let eventsPerCommit: Double
     }
 
-    /// `rate` events a second for `seconds`, committed on schedule by the producer pool: a
+    /// `rate` events a second for `seconds`, committed on schedule by `producers`: a
     /// producer commits its event when due, with any others that have come due meanwhile (up to
     /// ``maxEventsPerCommit``), so at high rates the load generator's own commits do not bound
     /// what the relay and consumer are asked to carry.
-    private func phase(rate: Int, seconds: Int) async throws -> Phase {
+    private func phase(rate: Int, seconds: Int, producers: Int) async throws -> Phase {
         handled.reset()
         let total = rate * seconds
         let next = SharedCounter()
@@ -144,10 +149,8 @@ final class EventsBench: Sendable {
 
     private func commit(_ indices: [Int]) async throws {
         try await producer.pool.withTransaction { session in
-            for index in indices {
-                try await session.recordEvent(
-                    "bench.sent", aggregate: "bench", id: "p\(index % 64)", data: ["t": .double(Date().timeIntervalSince1970)])
-            }
+            let committed = JSONValue.double(Date().timeIntervalSince1970)
+            try await session.recordEvents(indices.map { OutboxEvent("bench.sent", aggregate: "bench", id: "p\($0 % 64)", data: ["t": committed]) })
         }
     }
 

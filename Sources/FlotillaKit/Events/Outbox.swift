@@ -57,13 +57,29 @@ extension PostgresSession {
     public func recordEvent(
         _ type: String, version: Int = 1, aggregate: String, id: String, actor: String? = nil, data: [String: JSONValue]
     ) async throws -> String {
+        try await recordEvents([OutboxEvent(type, version: version, aggregate: aggregate, id: id, actor: actor, data: data)])[0]
+    }
+
+    /// Record several events as part of the current transaction, in one statement and in
+    /// the given order (the relay publishes them in it). Returns their ids, in that order.
+    @discardableResult
+    public func recordEvents(_ events: [OutboxEvent]) async throws -> [String] {
+        guard !events.isEmpty else { return [] }
         let correlation = RequestCorrelation.current
-        let rows = try await query(
+        let rows = JSONValue.array(events.map { $0.row(correlation: correlation) })
+        // jsonb_to_recordset keeps the array's order, and so the identity column's.
+        let result = try await query(
             """
             INSERT INTO outbox (event_type, event_version, aggregate_type, aggregate_id, actor, payload, traceparent, request_id)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id::text AS id
+            SELECT event_type, event_version, aggregate_type, aggregate_id, actor, payload, traceparent, request_id
+            FROM jsonb_to_recordset($1) AS e(event_type text, event_version integer, aggregate_type text, aggregate_id text,
+                                             actor text, payload jsonb, traceparent text, request_id text)
+            RETURNING id::text AS id, position
             """,
-            [type, version, aggregate, id, actor, PostgresJSON(data), correlation?.trace.traceparent, correlation?.requestID])
-        return try rows.rows[0].decode("id", as: String.self)
+            [rows])
+        return try result.rows
+            .map { (position: try $0.decode("position", as: Int.self), id: try $0.decode("id", as: String.self)) }
+            .sorted { $0.position < $1.position }
+            .map(\.id)
     }
 }

@@ -23,18 +23,25 @@ struct OutboxStore: Sendable {
     /// unpublished (some may reach the stream twice; consumers deduplicate by id).
     func publishBatch(limit: Int, _ publish: ([EventEnvelope]) async throws -> Void) async throws -> Int? {
         try await pool.withTransaction { session in
-            let lock = try await session.query("SELECT pg_try_advisory_xact_lock(hashtext(current_schema() || '.outbox_relay')) AS leader")
-            guard try lock.rows[0].decode("leader", as: Bool.self) else { return nil }
+            // The lock and the claim in one round trip: no rows and `leader` false when another
+            // replica holds the lock (the lateral claim runs only after the lock is taken).
             let rows = try await session.query(
-                "SELECT \(Self.envelopeColumns) FROM outbox WHERE published_at IS NULL ORDER BY position LIMIT $1 FOR UPDATE SKIP LOCKED",
+                """
+                SELECT lock.leader, claimed.* FROM (SELECT pg_try_advisory_xact_lock(hashtext(current_schema() || '.outbox_relay')) AS leader) AS lock
+                LEFT JOIN LATERAL (
+                    SELECT position, \(Self.envelopeColumns) FROM outbox WHERE lock.leader AND published_at IS NULL
+                    ORDER BY position LIMIT $1 FOR UPDATE SKIP LOCKED
+                ) AS claimed ON true
+                ORDER BY claimed.position
+                """,
                 [limit]
             ).rows
-            guard !rows.isEmpty else { return 0 }
+            guard try rows[0].decode("leader", as: Bool.self) else { return nil }
+            guard try rows[0].decode("position", as: Int?.self) != nil else { return 0 }
             let envelopes = try rows.map(envelope(from:))
             try await publish(envelopes)
             try await session.query(
-                "UPDATE outbox SET published_at = now() WHERE id = ANY(string_to_array($1, ',')::uuid[])",
-                [envelopes.map(\.id).joined(separator: ",")])
+                "UPDATE outbox SET published_at = now() WHERE position = ANY($1)", [try rows.map { try $0.decode("position", as: Int.self) }])
             return envelopes.count
         }
     }
@@ -59,7 +66,9 @@ struct OutboxStore: Sendable {
     }
 
     private func envelope(from row: PostgresRow) throws -> EventEnvelope {
-        let fields = try JSONDecoder().decode([String: JSONValue].self, from: Data(try row.decode("payload", as: String.self).utf8))
+        guard case .object(let fields) = try JSONValue.parse(try row.decode("payload", as: String.self)) else {
+            throw MalformedEnvelope(field: "data")
+        }
         return EventEnvelope(
             id: try row.decode("id"), type: try row.decode("event_type"), version: try row.decode("event_version"),
             occurredAt: try row.decode("occurred_at"), source: source,

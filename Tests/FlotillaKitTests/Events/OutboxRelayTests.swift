@@ -54,6 +54,30 @@ struct OutboxRelayTests {
         await bus.close()
     }
 
+    @Test func eventsRecordedTogetherArePublishedInTheirOrder() async throws {
+        let bus = try await EventBusHarness.make()
+        let producer = try bus.service(named: bus.source)
+        producer.publishEvents()
+        try await bus.application(producer).test(.live) { _ in
+            let events = (0..<5).map { index in
+                OutboxEvent("thing.made", version: index + 1, aggregate: "thing", id: "t\(4 - index)", actor: index == 2 ? nil : "user-\(index)",
+                            data: ["index": .int(index), "text": .string("line \(index)\n\"quoted\"")])
+            }
+            let ids = try await bus.pool.withTransaction { try await $0.recordEvents(events) }
+            #expect(Set(ids).count == 5)
+            #expect(try await bus.pool.withTransaction { try await $0.recordEvents([]) }.isEmpty, "nothing to record is no statement and no error")
+            try await waitUntil("the five events are in the stream") { try await bus.stream(of: bus.source).length() >= 5 }
+
+            let published = try await bus.published(by: bus.source)
+            #expect(published.map(\.id) == ids, "published in the order recorded, with the ids returned")
+            for (envelope, event) in zip(published, events) {
+                #expect(envelope.type == event.type && envelope.version == event.version && envelope.actor == event.actor)
+                #expect(envelope.aggregate == .init(type: event.aggregate, id: event.id) && envelope.data == event.data)
+            }
+        }
+        await bus.close()
+    }
+
     @Test func twoRelaysOnOneOutboxPublishEachRowOnceInOrderPerAggregate() async throws {
         let bus = try await EventBusHarness.make()
         let replicas = try (0..<2).map { _ in try bus.service(named: bus.source, ["EVENTS_RELAY_BATCH": "7", "EVENTS_RELAY_POLL_SECONDS": "0.05"]) }
