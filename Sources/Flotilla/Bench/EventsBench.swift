@@ -70,24 +70,31 @@ final class EventsBench: Sendable {
         var sustainedBatch = steady.eventsPerCommit
         var lagAtEnd = steady.lagAtEnd
         var failed: Int?
-        func attempt(_ rate: Int) async throws -> Bool {
-            let phase = try await phase(rate: rate, seconds: seconds, producers: searchProducers)
-            if phase.bounded {
-                (sustained, sustainedBatch) = (rate, phase.eventsPerCommit)
+        var tries: [String] = []
+        // A rate fails when two runs of it in a row miss: one stall of this shared machine (a
+        // checkpoint, another process) is not the bus's limit. Every run is printed.
+        func attempt(_ rate: Int) async throws {
+            var outcomes: [Phase] = []
+            repeat {
+                outcomes.append(try await phase(rate: rate, seconds: seconds, producers: searchProducers))
+            } while !outcomes.last!.bounded && outcomes.count < 2
+            tries.append("\(rate) " + outcomes.map { $0.bounded ? "✓" : "✗" }.joined(separator: ""))
+            let last = outcomes.last!
+            if last.bounded {
+                (sustained, sustainedBatch) = (rate, last.eventsPerCommit)
             } else {
-                (failed, lagAtEnd) = (rate, phase.lagAtEnd)
+                (failed, lagAtEnd) = (rate, last.lagAtEnd)
             }
-            return phase.bounded
         }
         // Doubling until a rate is not sustained, then two halvings of the gap.
         var next = rate * 2
         while steady.bounded, failed == nil, next <= 64_000 {
-            _ = try await attempt(next)
+            try await attempt(next)
             next *= 2
         }
         for _ in 0..<2 {
             guard sustained > 0, let upper = failed, upper - sustained > rate / 2 else { break }
-            _ = try await attempt((sustained + upper) / 2)
+            try await attempt((sustained + upper) / 2)
         }
 
         await group.triggerGracefulShutdown()
@@ -95,7 +102,7 @@ final class EventsBench: Sendable {
         try await cleanUp()
         return EventsBenchResults(
             steady: steady.latencies, steadyEventsPerCommit: steady.eventsPerCommit, sustainedPerSecond: Double(sustained),
-            sustainedEventsPerCommit: sustainedBatch, lagAtEnd: lagAtEnd)
+            sustainedEventsPerCommit: sustainedBatch, lagAtEnd: lagAtEnd, tries: tries)
     }
 
     /// What one phase saw: latencies, and whether it was sustained — the producers kept the

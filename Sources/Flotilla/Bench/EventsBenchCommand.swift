@@ -55,6 +55,8 @@ struct EventsBenchResults {
     let sustainedPerSecond: Double
     let sustainedEventsPerCommit: Double
     let lagAtEnd: Int
+    /// Each rate searched and its runs (✓ sustained, ✗ not).
+    let tries: [String]
 
     func table(ceiling: ReferenceTools.Figures, rate: Int, producers: Int, searchProducers: Int) -> String {
         let ratio = sustainedPerSecond / ceiling.operationsPerSecond
@@ -63,6 +65,7 @@ struct EventsBenchResults {
             ["commit → handler p99 at \(rate)/s, \(producers) producers", TextTable.format(steady.milliseconds(at: 0.99), 2) + " ms", "", "< 50 ms", steady.milliseconds(at: 0.99) < 50 ? "met" : "missed"],
             ["highest sustained events/s (doubling from \(rate), then halving the gap), \(searchProducers) producers", TextTable.format(sustainedPerSecond, 0), "XADD \(TextTable.format(ceiling.operationsPerSecond, 0))/s (\(EventsBenchCommand.referenceClients) clients)",
              "≥ 25% of XADD", TextTable.format(ratio * 100, 1) + "% " + (ratio >= 0.25 ? "met" : "missed")],
+            ["rates searched (✓ sustained, ✗ not; a rate fails on two misses in a row)", tries.joined(separator: ", "), "", "", ""],
             ["lag when producers stopped, first rate not sustained", String(lagAtEnd) + " events", "", "", ""],
             ["events per producer commit: steady, highest sustained", TextTable.format(steadyEventsPerCommit, 2) + ", " + TextTable.format(sustainedEventsPerCommit, 2), "", "", ""],
         ])

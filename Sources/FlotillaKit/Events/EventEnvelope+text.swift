@@ -5,6 +5,16 @@
 extension EventEnvelope {
     /// The envelope as JSON text (keys sorted).
     public func encoded() -> String {
+        Self.text(id: id, type: type, version: version, occurredAt: occurredAt, source: source, aggregate: aggregate, actor: actor,
+                  traceparent: traceparent, requestID: requestID) { JSONValue.appendObject(data, to: &$0) }
+    }
+
+    /// An envelope's JSON text from its fields, `appendData` writing the `data` object (the
+    /// relay copies it from the outbox row as PostgreSQL wrote it, without parsing it).
+    static func text(
+        id: String, type: String, version: Int, occurredAt: String, source: String, aggregate: Aggregate, actor: String?,
+        traceparent: String?, requestID: String?, appendData: (inout String) -> Void
+    ) -> String {
         var text = "{"
         if let actor {
             JSONText.appendKey("actor", to: &text)
@@ -16,7 +26,7 @@ extension EventEnvelope {
         text.append(",\"type\":")
         JSONText.appendString(aggregate.type, to: &text)
         text.append("},\"data\":")
-        JSONValue.appendObject(data, to: &text)
+        appendData(&text)
         text.append(",\"id\":")
         JSONText.appendString(id, to: &text)
         text.append(",\"occurred_at\":")

@@ -93,10 +93,10 @@ public final class OutboxRelay: Service, Sendable {
         metrics.outboxOldestAge.set(pending.oldestAge)
     }
 
-    /// `XADD` each envelope in one round trip; any error reply fails the whole batch.
-    private func publish(_ envelopes: [EventEnvelope]) async throws {
-        let commands: [[any RedisArgument]] = envelopes.map { envelope in
-            ["XADD", stream, "MAXLEN", "~", settings.streamMaxLength, "*", "id", envelope.id, "type", envelope.type, "event", envelope.encoded()]
+    /// `XADD` each event in one round trip; any error reply fails the whole batch.
+    private func publish(_ events: [ClaimedEvent]) async throws {
+        let commands: [[any RedisArgument]] = events.map { event in
+            ["XADD", stream, "MAXLEN", "~", settings.streamMaxLength, "*", "id", event.id, "type", event.type, "event", event.envelope]
         }
         for reply in try await redis.pipeline(commands) {
             if case .error(let message) = reply { throw RedisError(.server, message) }

@@ -1,8 +1,3 @@
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
 
 /// The relay's statements on the service's `outbox` table.
 struct OutboxStore: Sendable {
@@ -17,11 +12,11 @@ struct OutboxStore: Sendable {
 
     /// In one transaction: become the only publisher for now (a transaction-scoped advisory
     /// lock, so replicas never interleave and order per aggregate holds), claim up to `limit`
-    /// unpublished rows in order (`FOR UPDATE SKIP LOCKED`), hand their envelopes to
+    /// unpublished rows in order (`FOR UPDATE SKIP LOCKED`), hand their events to
     /// `publish`, and mark them published when it returns. Returns how many were published,
     /// or nil when another replica holds the lock. A throw from `publish` leaves every row
     /// unpublished (some may reach the stream twice; consumers deduplicate by id).
-    func publishBatch(limit: Int, _ publish: ([EventEnvelope]) async throws -> Void) async throws -> Int? {
+    func publishBatch(limit: Int, _ publish: ([ClaimedEvent]) async throws -> Void) async throws -> Int? {
         try await pool.withTransaction { session in
             // The lock and the claim in one round trip: no rows and `leader` false when another
             // replica holds the lock (the lateral claim runs only after the lock is taken).
@@ -38,11 +33,11 @@ struct OutboxStore: Sendable {
             ).rows
             guard try rows[0].decode("leader", as: Bool.self) else { return nil }
             guard try rows[0].decode("position", as: Int?.self) != nil else { return 0 }
-            let envelopes = try rows.map(envelope(from:))
-            try await publish(envelopes)
+            let events = try rows.map(event(from:))
+            try await publish(events)
             try await session.query(
-                "UPDATE outbox SET published_at = now() WHERE position = ANY($1)", [try rows.map { try $0.decode("position", as: Int.self) }])
-            return envelopes.count
+                "UPDATE outbox SET published_at = now() WHERE position = ANY($1) AND published_at IS NULL", [try rows.map { try $0.decode("position", as: Int.self) }])
+            return events.count
         }
     }
 
@@ -65,15 +60,24 @@ struct OutboxStore: Sendable {
         ).affectedRows
     }
 
-    private func envelope(from row: PostgresRow) throws -> EventEnvelope {
-        guard case .object(let fields) = try JSONValue.parse(try row.decode("payload", as: String.self)) else {
-            throw MalformedEnvelope(field: "data")
-        }
-        return EventEnvelope(
-            id: try row.decode("id"), type: try row.decode("event_type"), version: try row.decode("event_version"),
-            occurredAt: try row.decode("occurred_at"), source: source,
+    /// The row's event as the relay publishes it: its envelope's text, the `data` object
+    /// copied as PostgreSQL wrote the `jsonb` (valid JSON; the relay has no use for its fields).
+    private func event(from row: PostgresRow) throws -> ClaimedEvent {
+        let id: String = try row.decode("id"), type: String = try row.decode("event_type")
+        let payload = try row.decode("payload", as: String.self)
+        let text = EventEnvelope.text(
+            id: id, type: type, version: try row.decode("event_version"), occurredAt: try row.decode("occurred_at"), source: source,
             aggregate: .init(type: try row.decode("aggregate_type"), id: try row.decode("aggregate_id")),
-            actor: try row.decode("actor", as: String?.self), data: fields,
-            traceparent: try row.decode("traceparent", as: String?.self), requestID: try row.decode("request_id", as: String?.self))
+            actor: try row.decode("actor", as: String?.self), traceparent: try row.decode("traceparent", as: String?.self),
+            requestID: try row.decode("request_id", as: String?.self)) { $0.append(payload) }
+        return ClaimedEvent(id: id, type: type, envelope: text)
     }
+}
+
+/// An outbox row claimed for publishing: what goes into its stream entry.
+struct ClaimedEvent: Sendable {
+    let id: String
+    let type: String
+    /// The envelope's JSON text.
+    let envelope: String
 }
