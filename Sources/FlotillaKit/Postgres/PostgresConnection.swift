@@ -14,7 +14,7 @@ final class PostgresConnection: PooledConnection, @unchecked Sendable {
     /// Last time the connection was returned to the pool.
     var lastReleased: ContinuousClock.Instant = .now
     /// Statements prepared on this connection (`DB_STATEMENT_CACHE_SIZE`).
-    private var statements: PreparedStatementCache
+    var statements: PreparedStatementCache
 
     private init(handle: OpaquePointer, statementCacheSize: Int) {
         self.handle = handle
@@ -123,19 +123,19 @@ final class PostgresConnection: PooledConnection, @unchecked Sendable {
     }
 
     /// Drop `key`'s prepared statement, here and on the server.
-    private func forget(_ key: PreparedStatementCache.Key) {
+    func forget(_ key: PreparedStatementCache.Key) {
         if let name = statements.remove(key) { deallocate(name) }
     }
 
     /// `DEALLOCATE` a statement; inside a failed transaction this cannot run, and the
     /// statement stays on the server under a name never used again (harmless, and gone
     /// with the connection).
-    private func deallocate(_ name: String) {
+    func deallocate(_ name: String) {
         if let result = PQexec(handle, "DEALLOCATE \(name)") { PQclear(result) }
     }
 
     /// The rows of a libpq result, or its error; the result is freed.
-    private func take(_ result: OpaquePointer?) throws(PostgresError) -> PostgresQueryResult {
+    func take(_ result: OpaquePointer?) throws(PostgresError) -> PostgresQueryResult {
         guard let result else {
             throw PostgresError(isOpen ? .server : .connectionLost, message: String(cString: PQerrorMessage(handle)).trimmingWhitespace().description)
         }
@@ -170,7 +170,7 @@ final class PostgresConnection: PooledConnection, @unchecked Sendable {
         _ = PQcancel(cancelHandle, &buffer, Int32(buffer.count))
     }
 
-    private func error(from result: OpaquePointer) -> PostgresError {
+    func error(from result: OpaquePointer) -> PostgresError {
         func field(_ code: Character) -> String? {
             PQresultErrorField(result, Int32(code.asciiValue!)).map { String(cString: $0) }
         }

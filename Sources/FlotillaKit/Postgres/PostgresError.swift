@@ -23,6 +23,8 @@ public struct PostgresError: Error, Sendable, Equatable, CustomStringConvertible
         /// A text parameter holds a NUL character, which PostgreSQL cannot store and libpq
         /// would cut the text at: refused before sending, never silently truncated.
         case nulInParameter
+        /// An earlier statement of the same pipeline segment failed, so this one did not run.
+        case pipelineAborted
     }
 
     public let kind: Kind

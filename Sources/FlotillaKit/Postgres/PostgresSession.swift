@@ -8,6 +8,9 @@ public struct PostgresSession: Sendable {
     let pool: PostgresPool
     /// Work to do once the session's transaction commits (nil outside a transaction).
     var commitActions: CommitActions? = nil
+    /// The transaction's `BEGIN`, until it goes out in one round trip with the first
+    /// statement (nil outside a transaction).
+    var pendingBegin: PendingBegin? = nil
 
     /// Run `action` once the current transaction has committed (dropping a cache entry
     /// computed from what it wrote, say: dropped before the commit, a reader could cache the
@@ -23,6 +26,42 @@ public struct PostgresSession: Sendable {
     @discardableResult
     public func query(_ sql: String, _ parameters: [any PostgresEncodable] = [], timeout: Duration? = nil) async throws -> PostgresQueryResult {
         let bound = parameters.map(\.postgresParameter)
+        let begin = pendingBegin?.take()
+        return try await run(timeout: timeout) { connection throws(PostgresError) in
+            guard let begin else { return try connection.execute(sql, bound) }
+            let results = try connection.executePipeline([(begin, []), (sql, bound)], segments: .together)
+            _ = try results[0].get()
+            return try results[1].get()
+        }
+    }
+
+    /// Run independent statements in one round trip (libpq pipeline mode), in order: each
+    /// statement's rows or its own error. Outside a transaction each statement commits on its
+    /// own and an error fails only its statement; inside one, an error aborts the transaction
+    /// (as it would one statement at a time). Throws when the connection fails, a parameter
+    /// holds a NUL (nothing is sent), or the task is cancelled or `timeout` passes (the
+    /// statements are cancelled on the server).
+    public func pipeline(_ statements: [PostgresStatement], timeout: Duration? = nil) async throws -> [Result<PostgresQueryResult, PostgresError>] {
+        let begin = pendingBegin?.take()
+        let bound = (begin.map { [(sql: $0, parameters: [PostgresParameter]())] } ?? [])
+            + statements.map { (sql: $0.sql, parameters: $0.parameters.map(\.postgresParameter)) }
+        let begins = begin != nil
+        let results = try await run(timeout: timeout) { connection throws(PostgresError) in
+            let results = try connection.executePipeline(bound, segments: .eachStatement)
+            // A statement cancelled by the deadline or the task fails the pipeline as one query would.
+            for case .failure(let error) in results where error.sqlState == PostgresError.SQLState.queryCanceled { throw error }
+            return results
+        }
+        guard begins else { return results }
+        _ = try results[0].get()
+        return Array(results.dropFirst())
+    }
+
+    /// Run `work` on the pool's threads. Cancelling the calling task, or passing `timeout`,
+    /// cancels what runs on the server (PQcancel) instead of leaving it running.
+    private func run<Value: Sendable>(
+        timeout: Duration?, _ work: @escaping @Sendable (PostgresConnection) throws(PostgresError) -> Value
+    ) async throws -> Value {
         let connection = self.connection
         let started = ContinuousClock.now
         let timedOut = TimeoutFlag()
@@ -36,7 +75,7 @@ public struct PostgresSession: Sendable {
         defer { timer?.cancel() }
         do {
             let result = try await withTaskCancellationHandler {
-                try await pool.executor.run { try connection.execute(sql, bound) }
+                try await pool.executor.run { try work(connection) }
             } onCancel: {
                 connection.requestCancel()
             }
@@ -57,12 +96,42 @@ public struct PostgresSession: Sendable {
     }
 }
 
+/// One statement of a ``PostgresSession/pipeline(_:timeout:)``: SQL with `$n` parameters.
+public struct PostgresStatement: Sendable {
+    public var sql: String
+    public var parameters: [any PostgresEncodable]
+
+    public init(_ sql: String, _ parameters: [any PostgresEncodable] = []) {
+        self.sql = sql
+        self.parameters = parameters
+    }
+}
+
+/// A transaction's `BEGIN`, held until its first statement takes it.
+final class PendingBegin: Sendable {
+    private let statement: Mutex<String?>
+
+    init(_ statement: String) {
+        self.statement = Mutex(statement)
+    }
+
+    /// The `BEGIN` to send now, once; nil after that.
+    func take() -> String? { statement.withLock { $0.take() } }
+
+    /// Whether no statement has run in the transaction yet.
+    var isPending: Bool { statement.withLock { $0 != nil } }
+}
+
 extension PostgresSession {
     /// Run a multi-statement script (simple-query protocol, no parameters): for migrations.
     func executeScript(_ sql: String) async throws {
         let connection = self.connection
+        let begin = pendingBegin?.take()
         try await withTaskCancellationHandler {
-            try await pool.executor.run { try connection.executeScript(sql) }
+            try await pool.executor.run {
+                if let begin { _ = try connection.execute(begin, []) }
+                try connection.executeScript(sql)
+            }
         } onCancel: {
             connection.requestCancel()
         }
@@ -86,19 +155,23 @@ extension PostgresPool {
         try await withConnection { connection in
             var session = connection
             session.commitActions = CommitActions()
-            try await session.query("BEGIN ISOLATION LEVEL \(isolation.rawValue)")
+            let begin = PendingBegin("BEGIN ISOLATION LEVEL \(isolation.rawValue)")
+            session.pendingBegin = begin
             let value: Value
             do {
                 value = try await body(session)
             } catch {
-                await rollback(session)
+                if !begin.isPending { await rollback(session) }
                 throw error
             }
-            do {
-                try await session.query("COMMIT")
-            } catch {
-                await rollback(session)
-                throw error
+            // A transaction that ran no statement has nothing to commit (its BEGIN never went out).
+            if !begin.isPending {
+                do {
+                    try await session.query("COMMIT")
+                } catch {
+                    await rollback(session)
+                    throw error
+                }
             }
             await session.commitActions?.runAll()
             return value
