@@ -61,6 +61,22 @@ struct DataBenchCommand: AsyncParsableCommand {
                 url: databaseURL, script: "\\set n random(1, 1000000)\nINSERT INTO flotilla_bench.rows (v) VALUES (:n);\n", clients: level, seconds: seconds)
             rows.append(BenchRow(operation: "postgres single-row INSERT", callers: level, flotilla: insert, seconds: seconds, reference: insertReference, referenceName: "pgbench"))
 
+            // A short write transaction: the pool sends BEGIN with the first INSERT (3 round
+            // trips); pgbench sends each statement alone (4).
+            let transaction = try await LatencyRecorder.measure(callers: level, for: duration) { n in
+                try await pool.withTransaction { session in
+                    try await session.query("INSERT INTO flotilla_bench.rows (v) VALUES ($1)", [n])
+                    try await session.query("INSERT INTO flotilla_bench.rows (v) VALUES ($1)", [n + 1])
+                }
+            }
+            let transactionReference = try ReferenceTools.pgbench(
+                url: databaseURL,
+                script: "\\set n random(1, 1000000)\nBEGIN;\nINSERT INTO flotilla_bench.rows (v) VALUES (:n);\nINSERT INTO flotilla_bench.rows (v) VALUES (:n + 1);\nEND;\n",
+                clients: level, seconds: seconds)
+            rows.append(BenchRow(
+                operation: "postgres transaction: 2 INSERTs", callers: level, flotilla: transaction, seconds: seconds,
+                reference: transactionReference, referenceName: "pgbench"))
+
             for test in ["get", "set"] {
                 let measured = try await LatencyRecorder.measure(callers: level, for: duration) { _ in
                     if test == "get" {
