@@ -58,9 +58,18 @@ final class EventsBench: Sendable {
     func run(rate: Int, seconds: Int) async throws -> EventsBenchResults {
         try await Migrator(schema: producer.configuration.database.schema, migrations: Self.producerMigrations).migrate(on: producer.pool, logger: logger)
         try await Migrator(schema: consumer.configuration.database.schema, migrations: Self.consumerMigrations).migrate(on: consumer.pool, logger: logger)
+        // A backlog committed before the relay and consumer start, then drained: what the two
+        // carry with no producer beside them on the same cores.
+        for first in stride(from: 0, to: Self.drainBacklog, by: Self.drainCommitSize) {
+            try await commit(Array(first..<min(first + Self.drainCommitSize, Self.drainBacklog)))
+        }
+        handled.reset()
         let group = ServiceGroup(configuration: .init(services: producer.lifecycleServices + consumer.lifecycleServices, logger: logger))
+        let drainStarted = ContinuousClock.now
         let running = Task { try await group.run() }
         defer { running.cancel() }
+        try await waitForHandled(Self.drainBacklog, ceiling: .seconds(600))
+        let drainPerSecond = Double(Self.drainBacklog) / ((ContinuousClock.now - drainStarted) / .seconds(1))
 
         // A second at the rate first, not measured: pools open their connections, the relay its
         // listener and the group its first read — a start-up cost, not the steady state's.
@@ -103,7 +112,7 @@ final class EventsBench: Sendable {
         try await cleanUp()
         return EventsBenchResults(
             steady: steady.latencies, steadyEventsPerCommit: steady.eventsPerCommit, sustainedPerSecond: Double(sustained),
-            sustainedEventsPerCommit: sustainedBatch, lagAtEnd: lagAtEnd, tries: tries)
+            sustainedEventsPerCommit: sustainedBatch, lagAtEnd: lagAtEnd, tries: tries, drainPerSecond: drainPerSecond)
     }
 
     /// What one phase saw: latencies, and whether it was sustained — the producers kept the
@@ -151,6 +160,10 @@ final class EventsBench: Sendable {
         return Phase(latencies: handled.latencies, bounded: keptSchedule && drained, lagAtEnd: lag,
                      eventsPerCommit: Double(total) / Double(max(1, commits.value)))
     }
+
+    /// Events committed before the relay and consumer start, and how many per commit.
+    static let drainBacklog = 60_000
+    static let drainCommitSize = 500
 
     /// The most events one producer commits together.
     static let maxEventsPerCommit = 50

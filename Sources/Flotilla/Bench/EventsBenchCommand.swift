@@ -37,10 +37,13 @@ struct EventsBenchCommand: AsyncParsableCommand {
         }
         let bench = try EventsBench(databaseURL: databaseURL, redisURL: redisURL, producers: producers, searchProducers: searchProducers)
         let results = try await bench.run(rate: rate, seconds: seconds)
-        let ceiling = try ReferenceTools.redisBenchmark(
-            host: redis.host, port: redis.port, password: redis.password,
-            command: ["XADD", "flotilla:bench:xadd", "MAXLEN", "~", "100000", "*", "event", String(repeating: "e", count: 400)],
-            clients: Self.referenceClients, requests: max(10_000, results.sustainedPerSecond.isFinite ? Int(results.sustainedPerSecond) * 10 : 10_000))
+        // The best of three runs: the ceiling is what Redis does when this machine lets it.
+        let ceiling = try (0..<3).map { _ in
+            try ReferenceTools.redisBenchmark(
+                host: redis.host, port: redis.port, password: redis.password,
+                command: ["XADD", "flotilla:bench:xadd", "MAXLEN", "~", "100000", "*", "event", String(repeating: "e", count: 400)],
+                clients: Self.referenceClients, requests: max(10_000, results.sustainedPerSecond.isFinite ? Int(results.sustainedPerSecond) * 10 : 10_000))
+        }.max { $0.operationsPerSecond < $1.operationsPerSecond }!
         print(results.table(ceiling: ceiling, rate: rate, producers: producers, searchProducers: searchProducers))
     }
 
@@ -57,14 +60,18 @@ struct EventsBenchResults {
     let lagAtEnd: Int
     /// Each rate searched and its runs (✓ sustained, ✗ not).
     let tries: [String]
+    /// Events a second the relay and consumer drained from a backlog, no producers running.
+    let drainPerSecond: Double
 
     func table(ceiling: ReferenceTools.Figures, rate: Int, producers: Int, searchProducers: Int) -> String {
         let ratio = sustainedPerSecond / ceiling.operationsPerSecond
         return TextTable.render(["measurement", "flotilla", "reference", "target", "verdict"], [
             ["commit → handler p50 at \(rate)/s, \(producers) producers", TextTable.format(steady.milliseconds(at: 0.5), 2) + " ms", "", "", ""],
             ["commit → handler p99 at \(rate)/s, \(producers) producers", TextTable.format(steady.milliseconds(at: 0.99), 2) + " ms", "", "< 50 ms", steady.milliseconds(at: 0.99) < 50 ? "met" : "missed"],
-            ["highest sustained events/s (doubling from \(rate), then up to four halvings of the gap), \(searchProducers) producers", TextTable.format(sustainedPerSecond, 0), "XADD \(TextTable.format(ceiling.operationsPerSecond, 0))/s (\(EventsBenchCommand.referenceClients) clients)",
+            ["highest sustained events/s (doubling from \(rate), then up to four halvings of the gap), \(searchProducers) producers", TextTable.format(sustainedPerSecond, 0), "XADD \(TextTable.format(ceiling.operationsPerSecond, 0))/s (\(EventsBenchCommand.referenceClients) clients, best of 3)",
              "≥ 25% of XADD", TextTable.format(ratio * 100, 1) + "% " + (ratio >= 0.25 ? "met" : "missed")],
+            ["relay + consumer draining \(EventsBench.drainBacklog) events committed before they started (no producers)", TextTable.format(drainPerSecond, 0),
+             "", "", TextTable.format(drainPerSecond / ceiling.operationsPerSecond * 100, 1) + "% of XADD"],
             ["rates searched (✓ sustained, ✗ not; a rate fails on two misses in a row)", tries.joined(separator: ", "), "", "", ""],
             ["lag when producers stopped, first rate not sustained", String(lagAtEnd) + " events", "", "", ""],
             ["events per producer commit: steady, highest sustained", TextTable.format(steadyEventsPerCommit, 2) + ", " + TextTable.format(sustainedEventsPerCommit, 2), "", "", ""],
