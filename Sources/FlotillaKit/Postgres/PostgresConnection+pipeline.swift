@@ -80,27 +80,22 @@ extension PostgresConnection {
 
     /// Queue one statement (and its prepare, the first time); nil when libpq refused to queue.
     private func send(_ sql: String, _ parameters: [PostgresParameter], evicted: inout [String]) -> SentStatement? {
-        let types = parameters.map { Oid($0.type) }
-        var texts: [UnsafeMutablePointer<CChar>?] = parameters.map { $0.text.map { strdup($0) } ?? nil }
-        defer { texts.forEach { free($0) } }
-        let key = PreparedStatementCache.Key(sql: sql, parameterTypes: types)
         let prepares = self.statements.capacity > 0 && PreparedStatementCache.isPreparable(sql)
-        return texts.withUnsafeMutableBufferPointer { texts in
-            texts.withMemoryRebound(to: UnsafePointer<CChar>?.self) { values -> SentStatement? in
-                guard prepares else {
-                    return PQsendQueryParams(handle, sql, Int32(parameters.count), types, values.baseAddress, nil, nil, 0) == 1 ? .unprepared : nil
-                }
-                var name = self.statements.name(for: key)
-                let preparedNow = name == nil
-                if name == nil {
-                    let inserted = self.statements.insert(key)
-                    if let old = inserted.evicted { evicted.append(old) }
-                    guard PQsendPrepare(handle, inserted.name, sql, Int32(types.count), types) == 1 else { return nil }
-                    name = inserted.name
-                }
-                guard PQsendQueryPrepared(handle, name, Int32(parameters.count), values.baseAddress, nil, nil, 0) == 1 else { return nil }
-                return .prepared(key: key, preparedNow: preparedNow)
+        return Self.withLibpqParameters(parameters) { types, values -> SentStatement? in
+            guard prepares else {
+                return PQsendQueryParams(handle, sql, Int32(parameters.count), types, values, nil, nil, 0) == 1 ? .unprepared : nil
             }
+            let key = PreparedStatementCache.Key(sql: sql, parameterTypes: types)
+            var name = self.statements.name(for: key)
+            let preparedNow = name == nil
+            if name == nil {
+                let inserted = self.statements.insert(key)
+                if let old = inserted.evicted { evicted.append(old) }
+                guard PQsendPrepare(handle, inserted.name, sql, Int32(types.count), types) == 1 else { return nil }
+                name = inserted.name
+            }
+            guard PQsendQueryPrepared(handle, name, Int32(parameters.count), values, nil, nil, 0) == 1 else { return nil }
+            return .prepared(key: key, preparedNow: preparedNow)
         }
     }
 

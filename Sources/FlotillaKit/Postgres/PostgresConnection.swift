@@ -85,25 +85,33 @@ final class PostgresConnection: PooledConnection, @unchecked Sendable {
         if let index = parameters.firstIndex(where: { $0.text?.utf8.contains(0) == true }) {
             throw PostgresError(.nulInParameter, message: "parameter $\(index + 1) contains a NUL character")
         }
+        let prepares = statements.capacity > 0 && PreparedStatementCache.isPreparable(sql)
+        return try Self.withLibpqParameters(parameters) { types, values throws(PostgresError) in
+            guard prepares else { return try take(PQexecParams(handle, sql, Int32(parameters.count), types, values, nil, nil, 0)) }
+            let key = PreparedStatementCache.Key(sql: sql, parameterTypes: types)
+            func runPrepared() throws(PostgresError) -> PostgresQueryResult {
+                try take(PQexecPrepared(handle, try preparedName(for: key), Int32(parameters.count), values, nil, nil, 0))
+            }
+            do throws(PostgresError) {
+                return try runPrepared()
+            } catch where error.isStalePlan {
+                forget(key)
+                guard PQtransactionStatus(handle) == PQTRANS_IDLE else { throw error }
+                return try runPrepared()
+            }
+        }
+    }
+
+    /// `parameters` as libpq takes them, valid inside `body`: their type OIDs and their texts
+    /// as C strings (NULL for SQL NULL).
+    static func withLibpqParameters<Value, Failure: Error>(
+        _ parameters: [PostgresParameter], _ body: ([Oid], UnsafePointer<UnsafePointer<CChar>?>?) throws(Failure) -> Value
+    ) throws(Failure) -> Value {
         let types = parameters.map { Oid($0.type) }
         var texts: [UnsafeMutablePointer<CChar>?] = parameters.map { $0.text.map { strdup($0) } ?? nil }
         defer { texts.forEach { free($0) } }
-        let prepares = statements.capacity > 0 && PreparedStatementCache.isPreparable(sql)
-        let key = PreparedStatementCache.Key(sql: sql, parameterTypes: types)
-        return try texts.withUnsafeMutableBufferPointer { texts throws(PostgresError) in
-            try texts.withMemoryRebound(to: UnsafePointer<CChar>?.self) { values throws(PostgresError) in
-                guard prepares else { return try take(PQexecParams(handle, sql, Int32(parameters.count), types, values.baseAddress, nil, nil, 0)) }
-                func runPrepared() throws(PostgresError) -> PostgresQueryResult {
-                    try take(PQexecPrepared(handle, try preparedName(for: key), Int32(parameters.count), values.baseAddress, nil, nil, 0))
-                }
-                do throws(PostgresError) {
-                    return try runPrepared()
-                } catch where error.isStalePlan {
-                    forget(key)
-                    guard PQtransactionStatus(handle) == PQTRANS_IDLE else { throw error }
-                    return try runPrepared()
-                }
-            }
+        return try texts.withUnsafeMutableBufferPointer { texts throws(Failure) in
+            try texts.withMemoryRebound(to: UnsafePointer<CChar>?.self) { values throws(Failure) in try body(types, UnsafePointer(values.baseAddress)) }
         }
     }
 
