@@ -7,6 +7,9 @@ import HTTPTypes
 struct MemberRepository: Sendable {
     let pool: PostgresPool
 
+    static let rules = MembershipRules<ProjectRole>(group: "project", transferRoute: "POST /projects/{key}/transfer")
+    static let tables = MembershipTables(groups: "projects", members: "project_members", groupColumn: "project_id")
+
     static let columns = "user_id, role, added_at"
 
     func members(project: String) async throws -> [Member] {
@@ -27,9 +30,10 @@ struct MemberRepository: Sendable {
     /// the change checked by ``MembershipRules``; nil after a removal.
     func apply(_ intent: Intent, to target: String, in project: Project, actor: String) async throws -> Member? {
         try await pool.withTransaction { session in
-            let (actorRole, owners, current) = try await lockAndRead(project: project.id, actor: actor, target: target, in: session)
+            let snapshot = try await session.lockMembership(Self.tables, group: project.id, actor: actor, target: target, as: ProjectRole.self)
+            let (actorRole, owners, current) = (snapshot.actor, snapshot.owners, snapshot.target)
             guard let actorRole else { throw APIError.notFound("No project '\(project.key)'.") }
-            let change: MembershipRules.Change
+            let change: MembershipRules<ProjectRole>.Change
             switch (intent, current) {
             case (.add, .some): throw APIError(.conflict, code: "already_member", message: "\(target) is already a member of \(project.key).")
             case (.setRole, nil), (.remove, nil): throw APIError.notFound("\(target) is not a member of \(project.key).")
@@ -37,7 +41,7 @@ struct MemberRepository: Sendable {
             case (.setRole(let role), let old?): change = .setRole(from: old, to: role)
             case (.remove, let old?): change = .remove(old)
             }
-            if let refusal = MembershipRules.refusal(actor: actor, actorRole: actorRole, target: target, change: change, owners: owners) {
+            if let refusal = Self.rules.refusal(actor: actor, actorRole: actorRole, target: target, change: change, owners: owners) {
                 throw refusal
             }
             switch change {
@@ -70,7 +74,8 @@ struct MemberRepository: Sendable {
     /// Make `target` (a member) the owner; the old owner `actor` becomes an admin.
     func transferOwnership(of project: Project, from actor: String, to target: String) async throws {
         try await pool.withTransaction { session in
-            let (actorRole, _, current) = try await lockAndRead(project: project.id, actor: actor, target: target, in: session)
+            let snapshot = try await session.lockMembership(Self.tables, group: project.id, actor: actor, target: target, as: ProjectRole.self)
+            let (actorRole, current) = (snapshot.actor, snapshot.target)
             guard actorRole == .owner else { throw APIError.forbidden("Only an owner transfers ownership.") }
             guard let current else { throw APIError.invalidField("user_id", "\(target) is not a member of \(project.key); add them first.") }
             guard target != actor else { throw APIError.invalidField("user_id", "You already own \(project.key).") }
@@ -86,24 +91,5 @@ struct MemberRepository: Sendable {
                 "user_id": .string(actor), "old_role": .string("owner"), "role": .string("admin"),
             ])
         }
-    }
-
-    /// Lock the project row, then read the actor's role, the owner count and the target's role.
-    private func lockAndRead(project: String, actor: String, target: String, in session: PostgresSession) async throws
-        -> (actor: ProjectRole?, owners: Int, target: ProjectRole?)
-    {
-        try await session.query("SELECT id FROM projects WHERE id = $1 FOR UPDATE", [project])
-        let rows = try await session.query(
-            """
-            SELECT (SELECT role FROM project_members WHERE project_id = $1 AND user_id = $2) AS actor_role,
-                   (SELECT role FROM project_members WHERE project_id = $1 AND user_id = $3) AS target_role,
-                   (SELECT count(*)::int FROM project_members WHERE project_id = $1 AND role = 'owner') AS owners
-            """, [project, actor, target]
-        ).rows[0]
-        return (
-            try rows.decode("actor_role", as: String?.self).flatMap(ProjectRole.init(rawValue:)),
-            try rows.decode("owners", as: Int.self),
-            try rows.decode("target_role", as: String?.self).flatMap(ProjectRole.init(rawValue:))
-        )
     }
 }

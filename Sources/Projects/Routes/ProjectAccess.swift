@@ -16,13 +16,7 @@ struct ProjectAccess: Sendable {
         guard ProjectKey.isValid(key), let project = try await projects.find(key: key, user: principal.subject) else {
             throw Self.notFound(key)
         }
-        guard let held = project.role else {
-            guard principal.isAdmin && role == .viewer else { throw Self.notFound(key) }
-            return (project, principal)
-        }
-        guard held >= role else {
-            throw APIError.forbidden("Your role in \(key) is \(held.rawValue); this needs \(role.rawValue) or above.")
-        }
+        try ProjectRole.authorize(held: project.role, needs: role, isPlatformAdmin: principal.isAdmin, in: key, notFound: Self.notFound(key))
         if project.isArchived && role > .viewer && !allowArchived {
             throw APIError(.conflict, code: "project_archived", message: "Project \(key) is archived and read-only; unarchive it first.")
         }

@@ -1,14 +1,14 @@
-import FlotillaKit
-
 /// Email addresses as accounts key them: trimmed and lower-cased (the local part too, as
-/// users expect), checked for a plausible shape without trying to implement RFC 5322.
-enum EmailAddress {
-    static func normalise(_ raw: String) -> String {
+/// users expect), checked for a plausible shape without trying to implement RFC 5322. One rule
+/// for auth's accounts and the users service's invitations.
+public enum EmailAddress {
+    /// Trimmed and lower-cased.
+    public static func normalise(_ raw: String) -> String {
         raw.trimmed.lowercased()
     }
 
     /// The normalised address, or a 400 naming `field`.
-    static func validated(_ raw: String, field: String = "email") throws(APIError) -> String {
+    public static func validated(_ raw: String, field: String = "email") throws(APIError) -> String {
         let email = normalise(raw)
         let parts = email.split(separator: "@", omittingEmptySubsequences: false)
         guard email.count <= 254, parts.count == 2, !parts[0].isEmpty, parts[0].count <= 64,

@@ -1,12 +1,12 @@
 import FlotillaKit
 import Testing
 
-@testable import Projects
-
-/// ``MembershipRules`` as a table: who may make which change, and the last-owner rule.
-@Suite("projects: membership rules")
+/// ``MembershipRules`` as a table on the project ladder: who may make which change, and the
+/// last-owner rule (organizations use the same rules on their own ladder).
+@Suite("kit: membership rules")
 struct MembershipRulesTests {
-    typealias Change = MembershipRules.Change
+    typealias Change = MembershipRules<ProjectRole>.Change
+    static let rules = MembershipRules<ProjectRole>(group: "project", transferRoute: "POST /projects/{key}/transfer")
 
     struct Case: Sendable, CustomTestStringConvertible {
         let actor: ProjectRole
@@ -50,9 +50,29 @@ struct MembershipRulesTests {
 
     @Test(arguments: cases)
     func rule(_ rule: Case) {
-        let refusal = MembershipRules.refusal(
+        let refusal = Self.rules.refusal(
             actor: "actor", actorRole: rule.actor, target: rule.isSelf ? "actor" : "other", change: rule.change, owners: rule.owners)
         #expect(refusal?.code == rule.refusal, "\(refusal?.message ?? "allowed")")
+    }
+
+    @Test func theLastOwnerMessageNamesTheGroupAndHowToTransfer() {
+        let message = Self.rules.lastOwner.message
+        #expect(message.contains("A project keeps at least one owner") && message.contains("POST /projects/{key}/transfer"))
+    }
+
+    @Test(arguments: [
+        // (held, needed, platform admin) → nil when allowed, else the refusal's code
+        (ProjectRole?.some(.viewer), ProjectRole.viewer, false, String?.none), (.member, .admin, false, "forbidden"),
+        (.owner, .admin, false, nil), (nil, .viewer, false, "not_found"), (nil, .viewer, true, nil), (nil, .member, true, "not_found"),
+    ])
+    func standingInAGroup(_ held: ProjectRole?, _ needed: ProjectRole, _ platformAdmin: Bool, _ refusal: String?) {
+        do {
+            try ProjectRole.authorize(held: held, needs: needed, isPlatformAdmin: platformAdmin, in: "WEB", notFound: .notFound("No project 'WEB'."))
+            #expect(refusal == nil)
+        } catch {
+            #expect(error.code == refusal, "\(error.message)")
+            if error.code == "forbidden" { #expect(error.message.contains("needs \(needed.rawValue)")) }
+        }
     }
 
     @Test func rolesAreOrdered() {
