@@ -23,6 +23,7 @@ let package = Package(
         .executable(name: "notifications", targets: ["Notifications"]),
         .executable(name: "projects", targets: ["Projects"]),
         .executable(name: "tasks", targets: ["Tasks"]),
+        .executable(name: "users", targets: ["Users"]),
     ],
     dependencies: [
         // `traits: []` keeps full Foundation (and ICU) out of service binaries.
@@ -211,6 +212,19 @@ let package = Package(
             plugins: ["EmbedMigrations", "EmbedResources"]
         ),
         .executableTarget(
+            name: "Users",
+            dependencies: [
+                "FlotillaKit",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings,
+            plugins: ["EmbedMigrations", "EmbedResources"]
+        ),
+        .executableTarget(
             name: "Tasks",
             dependencies: [
                 "FlotillaKit",
@@ -355,6 +369,17 @@ let package = Package(
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "UsersTests",
+            dependencies: [
+                "Users",
+                "FlotillaKit",
+                "FlotillaKitTesting",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
             ],
             swiftSettings: swiftSettings
         ),

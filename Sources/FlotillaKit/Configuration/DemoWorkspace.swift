@@ -5,6 +5,30 @@ public enum DemoWorkspace {
     /// The demo user (`flotilla up` prints how to get a token for it).
     public static let user = "demo-user"
 
+    /// A person of the demo workspace: account id, handle, name and email.
+    public struct Person: Sendable {
+        public let user: String
+        public let handle: String
+        public let name: String
+        public let email: String
+    }
+
+    /// The people the demo projects and organization are made of; the first is ``user``.
+    public static let people: [Person] = [
+        Person(user: user, handle: "demo", name: "Demo User", email: "demo@flotilla.local"),
+        Person(user: "demo-alex", handle: "alex", name: "Alex Rivera", email: "alex@flotilla.local"),
+        Person(user: "demo-sam", handle: "sam", name: "Sam Okafor", email: "sam@flotilla.local"),
+        Person(user: "demo-kim", handle: "kim", name: "Kim Larsen", email: "kim@flotilla.local"),
+    ]
+
+    /// The demo organization: its slug and name, members as `(user, role)` and teams as
+    /// `(slug, name, members)`.
+    public static let organization = (
+        slug: "acme", name: "Acme Studio",
+        members: [(user: user, role: "owner"), (user: "demo-alex", role: "admin"), (user: "demo-sam", role: "member"), (user: "demo-kim", role: "guest")],
+        teams: [(slug: "web", name: "Web", members: [user, "demo-alex", "demo-sam"]), (slug: "ops", name: "Operations", members: ["demo-alex", "demo-sam"])]
+    )
+
     /// A demo project and who is in it.
     public struct Project: Sendable {
         public let index: Int

@@ -1,0 +1,19 @@
+import FlotillaKit
+
+/// What users does with auth's events: `user.registered` makes the person's profile (once,
+/// however often the event arrives), and once that has committed, cached handle answers go.
+struct UserEventHandlers: Sendable {
+    let handles: HandleDirectory
+
+    static let sources = ["auth"]
+
+    var handlers: EventHandlers {
+        var handlers = EventHandlers()
+        handlers.on("user.registered") { event, session in
+            let created = try await ProfileRepository.createFromRegistration(
+                user: try event.text("user_id"), email: try event.text("email"), name: event.optionalText("name") ?? "", in: session)
+            if created { await session.afterCommit { await handles.changed() } }
+        }
+        return handlers
+    }
+}
