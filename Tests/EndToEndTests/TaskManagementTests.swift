@@ -15,31 +15,16 @@ struct TaskManagementTests {
 
     /// Ada registers, creates a project, adds Bob, assigns him a task: Bob finds it in his inbox.
     @Test func createAProjectAddAMemberAssignThemATaskAndTheyFindItInTheirInbox() async throws {
-        let unique = UUID().uuidString.prefix(8).lowercased()
-        let keys = FileManager.default.temporaryDirectory.appendingPathComponent("e2e-tm-keys-\(unique)").path
+        let fleet = ProfileServices(tag: "tm")
+        let unique = fleet.unique
         let mail = FileManager.default.temporaryDirectory.appendingPathComponent("e2e-tm-mail-\(unique)").path
-        let common = [
-            "DATABASE_URL": try TestDatabase.url(), "REDIS_URL": try TestRedis.url(), "LOG_LEVEL": "warning",
-            "EVENTS_STREAM_PREFIX": "e2e:\(unique):", "EVENTS_RELAY_POLL_SECONDS": "0.2", "EVENTS_READ_BLOCK_SECONDS": "0.2",
-        ]
-        let auth = try ServiceProcess(executable: "auth", environment: common.merging([
-            "DB_SCHEMA": "e2e_tm_auth_\(unique)", "AUTH_SIGNING_KEYS_DIR": keys, "AUTH_DEV_MODE": "true",
-            "AUTH_SIGNING_ALGORITHM": "es256", "AUTH_REDIS_PREFIX": "e2e:\(unique):auth:", "PASSWORD_SCRYPT_LOG_N": "10",
-        ]) { $1 })
+        let auth = try fleet.auth()
         defer { auth.stop() }
-        let projects = try ServiceProcess(executable: "projects", environment: common.merging([
-            "DB_SCHEMA": "e2e_tm_projects_\(unique)", "AUTH_SERVICE_URL": auth.baseURL, "PROJECTS_REDIS_PREFIX": "e2e:\(unique):projects:",
-        ]) { $1 })
+        let projects = try fleet.service("projects", auth: auth)
         defer { projects.stop() }
-        let tasks = try ServiceProcess(executable: "tasks", environment: common.merging([
-            "DB_SCHEMA": "e2e_tm_tasks_\(unique)", "AUTH_SERVICE_URL": auth.baseURL, "PROJECTS_SERVICE_URL": projects.baseURL,
-            "TASKS_REDIS_PREFIX": "e2e:\(unique):tasks:",
-        ]) { $1 })
+        let tasks = try fleet.service("tasks", auth: auth, ["PROJECTS_SERVICE_URL": projects.baseURL])
         defer { tasks.stop() }
-        let notifications = try ServiceProcess(executable: "notifications", environment: common.merging([
-            "DB_SCHEMA": "e2e_tm_notifications_\(unique)", "AUTH_SERVICE_URL": auth.baseURL, "NOTIFICATIONS_MAIL_DIR": mail,
-            "NOTIFICATIONS_POLL_SECONDS": "0.1",
-        ]) { $1 })
+        let notifications = try fleet.service("notifications", auth: auth, ["NOTIFICATIONS_MAIL_DIR": mail, "NOTIFICATIONS_POLL_SECONDS": "0.1"])
         defer { notifications.stop() }
         for service in [auth, projects, tasks, notifications] { try await service.waitUntilAnswering("/ready") }
         let gateway = try ServiceProcess(executable: "gateway", environment: [
@@ -52,14 +37,8 @@ struct TaskManagementTests {
         let base = gateway.baseURL + "/api/v1"
         let jsonHeader = [("Content-Type", "application/json")]
 
-        func account(_ name: String) async throws -> (id: String, bearer: [(String, String)]) {
-            let email = "\(name.lowercased())-\(unique)@example.com"
-            let registered = try await HTTPTestClient.send(
-                "POST", base + "/auth/register", headers: jsonHeader, body: #"{"email": "\#(email)", "password": "correct horse battery staple", "name": "\#(name)"}"#)
-            #expect(registered.status == 201, "\(registered.body)")
-            let login = try await HTTPTestClient.send("POST", base + "/auth/login", headers: jsonHeader, body: #"{"email": "\#(email)", "password": "correct horse battery staple"}"#)
-            let token = try #require(json(login)["access_token"] as? String, "\(login.body)")
-            return (try #require(json(registered)["id"] as? String), [("Authorization", "Bearer \(token)")])
+        func account(_ name: String) async throws -> (id: String, email: String, bearer: [(String, String)]) {
+            try await fleet.account(name, base: base)
         }
         let ada = try await account("Ada")
         let bob = try await account("Bob")

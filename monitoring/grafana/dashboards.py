@@ -74,6 +74,9 @@ DASHBOARDS = {
         panel("Tasks completed per second", f'sum(rate(tasks_completed_total{{{SEL}}}[{R}])) or vector(0)', "ops", "completed"),
         panel("Tasks by state group", f"max by (state_group) (tasks_stored{{{SEL}}})", "short", "{{state_group}}"),
         panel("Projects created per second", rate("projects_created_total"), "ops"),
+        panel("Organizations created per second",
+              f'sum(rate(users_organizations_created_total{{{SEL}}}[{R}])) or vector(0)', "ops", "organizations"),
+        panel("Invitations accepted per second", f'sum(rate(users_invitations_accepted_total{{{SEL}}}[{R}])) or vector(0)', "ops", "accepted"),
     ]),
     "flotilla-events": ("Flotilla / Events", ["flotilla", "events"], [
         panel("Events published per second", rate("events_published_total"), "ops"),

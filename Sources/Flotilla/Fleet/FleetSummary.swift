@@ -22,6 +22,9 @@ struct FleetSummary {
         let tokenURL = profile == .chronos ? gateway : "http://127.0.0.1:\(environment.port(of: "auth"))"
         lines += ["", "Try it (through the gateway):", ""]
         lines.append(#"  TOKEN=$(curl -s -X POST \#(tokenURL)/auth/token -H 'Content-Type: application/json' -d '{"userId": "demo-user", "email": "demo@example.com"}' | sed 's/.*"token":"\([^"]*\)".*/\1/')"#)
+        if profile.services.contains("users") {
+            lines.append(#"  curl -s \#(gateway)/api/v1/organizations/acme/members -H "Authorization: Bearer $TOKEN""#)
+        }
         if profile.services.contains("catalog") {
             lines.append(#"  curl -s '\#(gateway)/api/v1/products?limit=3' -H "Authorization: Bearer $TOKEN""#)
         }
