@@ -5,6 +5,13 @@ public import Foundation
 #endif
 
 extension RFC3339 {
+    /// `date` as an RFC 3339 timestamp in UTC with milliseconds.
+    public static func format(_ date: Date) -> String {
+        let milliseconds = Int((date.timeIntervalSince1970 * 1000).rounded(.down))
+        let (seconds, fraction) = milliseconds.quotientAndRemainder(dividingBy: 1000)
+        return fraction < 0 ? format(secondsSinceEpoch: seconds - 1, milliseconds: fraction + 1000) : format(secondsSinceEpoch: seconds, milliseconds: fraction)
+    }
+
     /// The instant of an RFC 3339 timestamp (`2026-12-06T09:30:00Z`, `…T09:30:00.25+01:00`;
     /// `t`/`z` and a space for `T` accepted), or nil when `text` is not one.
     public static func parse(_ text: String) -> Date? {

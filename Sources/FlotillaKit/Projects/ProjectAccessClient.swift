@@ -1,5 +1,4 @@
-import FlotillaKit
-import HTTPTypes
+public import HTTPTypes
 #if canImport(FoundationEssentials)
 import FoundationEssentials
 #else
@@ -10,10 +9,17 @@ import Foundation
 /// upstream with the caller's own token, and caches the answer in Redis per project and user
 /// (dropped on `project.member_*` and `project.workflow_changed` events, so a removed member
 /// loses access at once). When projects is down, cached answers still serve; an uncached one
-/// is 503 `upstream_unavailable` — never a guess.
-struct ProjectAccessClient: Sendable {
+/// is 503 `upstream_unavailable` — never a guess. Used by every service whose resources
+/// live in projects (tasks, time).
+public struct ProjectAccessClient: Sendable {
     let upstream: Upstream
     let cache: RedisCache
+
+    /// Ask through `upstream` (the projects service), caching answers in `cache`.
+    public init(upstream: Upstream, cache: RedisCache) {
+        self.upstream = upstream
+        self.cache = cache
+    }
 
     /// Why no answer came (turned into a 404 or a 503 by ``document(project:user:authorization:)``).
     private enum Outcome: Error {
@@ -22,7 +28,7 @@ struct ProjectAccessClient: Sendable {
 
     /// The access document of `user` in project `key`: 404 when there is no such project for
     /// them, 503 when projects cannot answer and nothing is cached.
-    func document(project key: String, user: String, authorization: String?) async throws -> ProjectAccessDocument {
+    public func document(project key: String, user: String, authorization: String?) async throws -> ProjectAccessDocument {
         do {
             let lookup = try await cache.value(for: user, group: key, as: ProjectAccessDocument.self) {
                 try await fetch(key, authorization: authorization)
@@ -40,7 +46,7 @@ struct ProjectAccessClient: Sendable {
     }
 
     /// Drop every cached answer about project `key`.
-    func invalidate(project key: String) async {
+    public func invalidate(project key: String) async {
         await cache.invalidate(group: key)
     }
 
