@@ -24,6 +24,7 @@ let package = Package(
         .executable(name: "projects", targets: ["Projects"]),
         .executable(name: "tasks", targets: ["Tasks"]),
         .executable(name: "users", targets: ["Users"]),
+        .executable(name: "time", targets: ["Time"]),
     ],
     dependencies: [
         // `traits: []` keeps full Foundation (and ICU) out of service binaries.
@@ -225,6 +226,18 @@ let package = Package(
             plugins: ["EmbedMigrations", "EmbedResources"]
         ),
         .executableTarget(
+            name: "Time",
+            dependencies: [
+                "FlotillaKit",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ],
+            swiftSettings: swiftSettings,
+            plugins: ["EmbedMigrations", "EmbedResources"]
+        ),
+        .executableTarget(
             name: "Tasks",
             dependencies: [
                 "FlotillaKit",
@@ -376,6 +389,17 @@ let package = Package(
             name: "UsersTests",
             dependencies: [
                 "Users",
+                "FlotillaKit",
+                "FlotillaKitTesting",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "TimeTests",
+            dependencies: [
+                "Time",
                 "FlotillaKit",
                 "FlotillaKitTesting",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),

@@ -11,6 +11,8 @@ public enum DemoWorkspace {
         public let handle: String
         public let name: String
         public let email: String
+        /// Everyone in the demo works in one zone.
+        public var timeZone: String { "Europe/Berlin" }
     }
 
     /// The people the demo projects and organization are made of; the first is ``user``.

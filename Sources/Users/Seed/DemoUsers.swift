@@ -11,8 +11,8 @@ enum DemoUsers {
         let inserted = try await pool.withTransaction { session -> Bool in
             for person in DemoWorkspace.people {
                 try await session.query(
-                    "INSERT INTO profiles (user_id, handle, email, display_name, time_zone) VALUES ($1, $2, $3, $4, 'Europe/Berlin') ON CONFLICT DO NOTHING",
-                    [person.user, person.handle, person.email, person.name])
+                    "INSERT INTO profiles (user_id, handle, email, display_name, time_zone) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING",
+                    [person.user, person.handle, person.email, person.name, person.timeZone])
             }
             let rows = try await session.query(
                 "INSERT INTO organizations (id, slug, name, created_by) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING RETURNING id",
