@@ -4,25 +4,33 @@ import Foundation
 import Testing
 
 /// The project-management profile through the real gateway (its default table) in front of
-/// the real auth and users binaries, as its users meet it.
+/// the real auth, users, projects, tasks and time binaries, as its users meet it.
 @Suite("end to end: project management", .serialized)
 struct ProjectManagementTests {
     func json(_ reply: HTTPTestClient.Reply) -> [String: Any] {
         (try? JSONSerialization.jsonObject(with: Data(reply.body.utf8))) as? [String: Any] ?? [:]
     }
 
-    /// Ada registers and creates an organization, invites Bob by email; Bob registers, accepts,
-    /// and both see him as a member; the invitation cannot be used again.
-    @Test func createAnOrganizationInviteAColleagueWhoAccepts() async throws {
+    /// Ada registers and creates an organization, invites Bob by email; Bob registers and
+    /// accepts. Ada makes a project with a task and Bob in it; Bob times his work on the task,
+    /// submits his week, and Ada, the project's admin, approves it.
+    @Test func inviteAColleagueWhoLogsTimeOnATaskAndHasTheWeekApproved() async throws {
         let fleet = ProfileServices(tag: "pm")
         let unique = fleet.unique
         let auth = try fleet.auth()
         defer { auth.stop() }
         let users = try fleet.service("users", auth: auth)
         defer { users.stop() }
-        for service in [auth, users] { try await service.waitUntilAnswering("/ready") }
+        let projects = try fleet.service("projects", auth: auth)
+        defer { projects.stop() }
+        let tasks = try fleet.service("tasks", auth: auth, ["PROJECTS_SERVICE_URL": projects.baseURL])
+        defer { tasks.stop() }
+        let time = try fleet.service("time", auth: auth, ["PROJECTS_SERVICE_URL": projects.baseURL, "TASKS_SERVICE_URL": tasks.baseURL])
+        defer { time.stop() }
+        for service in [auth, users, projects, tasks, time] { try await service.waitUntilAnswering("/ready") }
         let gateway = try ServiceProcess(executable: "gateway", environment: [
             "REDIS_URL": try TestRedis.url(), "LOG_LEVEL": "warning", "AUTH_SERVICE_URL": auth.baseURL, "USERS_SERVICE_URL": users.baseURL,
+            "PROJECTS_SERVICE_URL": projects.baseURL, "TASKS_SERVICE_URL": tasks.baseURL, "TIME_SERVICE_URL": time.baseURL,
             "GATEWAY_REDIS_PREFIX": "e2e:\(unique):gateway:",
         ])
         defer { gateway.stop() }
@@ -56,5 +64,30 @@ struct ProjectManagementTests {
         #expect(again.status == 410, "\(again.body)")
         let resolved = json(try await HTTPTestClient.send("GET", base + "/users/resolve?handles=bob-\(unique),nobody", headers: ada.bearer))
         #expect((resolved["data"] as? [[String: Any]])?.first?["user_id"] as? String == bob.id && resolved["unknown"] as? [String] == ["nobody"])
+
+        // A project with a task, Bob a member; Bob times his work on the task and submits the week.
+        func post(_ path: String, _ body: String, as who: [(String, String)]) async throws -> [String: Any] {
+            let reply = try await HTTPTestClient.send("POST", base + path, headers: who + jsonHeader, body: body)
+            #expect((200..<300).contains(reply.status), "POST \(path): \(reply.body)")
+            return json(reply)
+        }
+        _ = try await post("/projects", #"{"key": "ENG", "name": "Engine", "template": "kanban"}"#, as: ada.bearer)
+        _ = try await post("/projects/ENG/members", #"{"user_id": "\#(bob.id)", "role": "member"}"#, as: ada.bearer)
+        let task = try await post("/tasks", #"{"project": "ENG", "title": "Tune the carburettor"}"#, as: ada.bearer)
+        let timer = try await post("/timers", #"{"project": "ENG", "task": "\#(task["key"] as? String ?? "")", "description": "Tuning"}"#, as: bob.bearer)
+        let week = try #require((timer["timer"] as? [String: Any])?["week"] as? String, "\(timer)")
+        let stopped = try await post("/timers/stop", "{}", as: bob.bearer)
+        #expect(stopped["task"] as? String == "ENG-1" && (stopped["duration_seconds"] as? Int ?? 0) >= 60, "\(stopped)")
+        let submitted = try await post("/timesheets/\(week)/submit", "{}", as: bob.bearer)
+        #expect(submitted["status"] as? String == "submitted" && submitted["approvers"] as? [String] == [ada.id], "\(submitted)")
+        let pending = json(try await HTTPTestClient.send("GET", base + "/timesheets/pending", headers: ada.bearer))["data"] as? [[String: Any]] ?? []
+        #expect(pending.compactMap { $0["user_id"] as? String } == [bob.id])
+        let approved = try await post("/timesheets/\(week)/approve", #"{"user_id": "\#(bob.id)"}"#, as: ada.bearer)
+        #expect(approved["status"] as? String == "approved" && approved["decided_by"] as? String == ada.id, "\(approved)")
+        // Bob's zone is UTC (he never set one): his day is the entry's UTC date.
+        let day = String((stopped["started_at"] as? String ?? "").prefix(10))
+        let report = json(try await HTTPTestClient.send("GET", base + "/time-reports?from=\(day)&to=\(day)&group_by=task", headers: bob.bearer))
+        let rows = report["rows"] as? [[String: Any]] ?? []
+        #expect(rows.map { $0["group"] as? String } == ["ENG-1"] && rows.first?["seconds"] as? Int == stopped["duration_seconds"] as? Int, "\(report)")
     }
 }

@@ -76,6 +76,8 @@ DASHBOARDS = {
         panel("Projects created per second", rate("projects_created_total"), "ops"),
         panel("Organizations created per second",
               f'sum(rate(users_organizations_created_total{{{SEL}}}[{R}])) or vector(0)', "ops", "organizations"),
+        panel("Timesheets submitted per second", f'sum(rate(time_timesheets_submitted_total{{{SEL}}}[{R}])) or vector(0)', "ops", "submitted"),
+        panel("Timesheets approved per second", f'sum(rate(time_timesheets_approved_total{{{SEL}}}[{R}])) or vector(0)', "ops", "approved"),
         panel("Invitations accepted per second", f'sum(rate(users_invitations_accepted_total{{{SEL}}}[{R}])) or vector(0)', "ops", "accepted"),
     ]),
     "flotilla-events": ("Flotilla / Events", ["flotilla", "events"], [

@@ -25,6 +25,12 @@ struct FleetSummary {
         if profile.services.contains("users") {
             lines.append(#"  curl -s \#(gateway)/api/v1/organizations/acme/members -H "Authorization: Bearer $TOKEN""#)
         }
+        if profile.services.contains("time") {
+            // The demo's four weeks of time, by project.
+            let today = LocalDate(daysSinceEpoch: Int(Date().timeIntervalSince1970) / 86_400)
+            let range = "from=\(today.adding(days: -35))&to=\(today)"
+            lines.append(#"  curl -s '\#(gateway)/api/v1/time-reports?\#(range)&group_by=project' -H "Authorization: Bearer $TOKEN""#)
+        }
         if profile.services.contains("catalog") {
             lines.append(#"  curl -s '\#(gateway)/api/v1/products?limit=3' -H "Authorization: Bearer $TOKEN""#)
         }
