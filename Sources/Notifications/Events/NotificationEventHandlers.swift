@@ -9,12 +9,13 @@ import Foundation
 /// - habits `habit.streak_extended` at 7, 30 and 100: an achievement; the habit events keep
 ///   the habit's reminder (`source` `habit:<id>`) in step with its `reminder_time`;
 /// - tasks `task.assigned`: tell the assignee (not when they assigned themselves);
-///   `task.completed`: tell the creator of a project task someone else completed.
+///   `task.completed`: tell the creator of a project task someone else completed;
+/// - time's timesheets (``TimesheetNotifications``).
 struct NotificationEventHandlers: Sendable {
     let notifier: Notifier
     let reminders: ReminderRepository
 
-    static let sources = ["auth", "orders", "habits", "tasks"]
+    static let sources = ["auth", "orders", "habits", "tasks", "time"]
 
     var handlers: EventHandlers {
         var handlers = EventHandlers()
@@ -82,6 +83,7 @@ struct NotificationEventHandlers: Sendable {
                       idempotencyKey: "event:\(event.id)"),
                 in: session)
         }
+        TimesheetNotifications(notifier: notifier).register(in: &handlers)
         for type in ["habit.created", "habit.updated", "habit.archived", "habit.unarchived", "habit.deleted"] {
             handlers.on(type) { event, session in try await keepHabitReminder(event, in: session) }
         }

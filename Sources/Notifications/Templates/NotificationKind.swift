@@ -21,13 +21,19 @@ struct NotificationKind: Sendable, Hashable {
     /// A task the user created was completed by someone else (tasks' `task.completed`).
     static let taskCompleted = NotificationKind(
         name: "task_completed", category: .assignments, variables: common.union(["task_key", "task_title", "actor"]))
+    /// A week waits for the user's approval (time's `timesheet.submitted`).
+    static let timesheetSubmitted = NotificationKind(
+        name: "timesheet_submitted", category: .approvals, variables: common.union(["submitter", "week", "hours"]))
+    /// The user's week was approved or rejected (time's `timesheet.approved|rejected`).
+    static let timesheetDecided = NotificationKind(
+        name: "timesheet_decided", category: .approvals, variables: common.union(["week", "decision", "actor", "comment"]))
     /// Several emails of one category, collected over the user's digest window.
     static let digest = NotificationKind(
         name: "digest", category: .account, variables: common.union(["category", "count", "items", "subject", "summary"]))
     /// Sent by another service through `POST /notifications`: its own title and body.
     static let direct = NotificationKind(name: "direct", category: .account, variables: common.union(["title", "body"]))
 
-    static let all: [NotificationKind] = [.welcome, .achievement, .orderConfirmation, .accountLocked, .reminder, .taskAssigned, .taskCompleted, .digest, .direct]
+    static let all: [NotificationKind] = [.welcome, .achievement, .orderConfirmation, .accountLocked, .reminder, .taskAssigned, .taskCompleted, .timesheetSubmitted, .timesheetDecided, .digest, .direct]
 }
 
 /// The parts of a notification each kind has a template for.
