@@ -21,6 +21,8 @@ enum TasksHarness {
         let projects: ServiceProcess
         let projectsSchema: String
         let port: Int
+        /// The event streams' namespace this harness's services share.
+        let streamPrefix: String
 
         /// Wait until tasks has handled every event projects has recorded so far (their
         /// effects on cached access, say, are then behind us).
@@ -108,7 +110,8 @@ enum TasksHarness {
             let application = buildApplication(configuration, httpClient: Self.httpClient)
             let pool = try TestDatabase.makePool { $0.schema = schema }
             try await application.test(.live) { client in
-                try await body(Context(api: APITestClient(client), issuer: issuer, pool: pool, projects: projects, projectsSchema: projectsSchema, port: try #require(client.port)))
+                try await body(Context(api: APITestClient(client), issuer: issuer, pool: pool, projects: projects, projectsSchema: projectsSchema, port: try #require(client.port),
+                                     streamPrefix: events["EVENTS_STREAM_PREFIX"]!))
             }
             await pool.close()
         }

@@ -10,12 +10,13 @@ import Foundation
 ///   the habit's reminder (`source` `habit:<id>`) in step with its `reminder_time`;
 /// - tasks `task.assigned`: tell the assignee (not when they assigned themselves);
 ///   `task.completed`: tell the creator of a project task someone else completed;
-/// - time's timesheets (``TimesheetNotifications``).
+/// - time's timesheets (``TimesheetNotifications``);
+/// - projects `project.member_removed` of someone deactivated: tell the project's admins.
 struct NotificationEventHandlers: Sendable {
     let notifier: Notifier
     let reminders: ReminderRepository
 
-    static let sources = ["auth", "orders", "habits", "tasks", "time"]
+    static let sources = ["auth", "orders", "habits", "tasks", "time", "projects"]
 
     var handlers: EventHandlers {
         var handlers = EventHandlers()
@@ -84,6 +85,19 @@ struct NotificationEventHandlers: Sendable {
                 in: session)
         }
         TimesheetNotifications(notifier: notifier).register(in: &handlers)
+        handlers.on("project.member_removed") { event, session in
+            guard event.optionalText("reason") == "deactivated", case .array(let admins)? = event.data["admins"] else { return }
+            let person = try event.text("user_id")
+            var name = "Someone"
+            if let known = try await session.recipient(person)?.name, !known.isEmpty { name = known }
+            let key = try event.text("key")
+            for case .string(let admin) in admins where admin != person {
+                try await notifier.deliver(
+                    .init(userID: admin, kind: .memberDeactivated, values: ["person": .text(name), "project_key": .text(key)],
+                          data: ["user_id": .string(person), "project_key": .string(key)], idempotencyKey: "event:\(event.id):\(admin)"),
+                    in: session)
+            }
+        }
         for type in ["habit.created", "habit.updated", "habit.archived", "habit.unarchived", "habit.deleted"] {
             handlers.on(type) { event, session in try await keepHabitReminder(event, in: session) }
         }

@@ -21,6 +21,9 @@ struct NotificationKind: Sendable, Hashable {
     /// A task the user created was completed by someone else (tasks' `task.completed`).
     static let taskCompleted = NotificationKind(
         name: "task_completed", category: .assignments, variables: common.union(["task_key", "task_title", "actor"]))
+    /// Someone deactivated left a project the user administers (projects' `project.member_removed`).
+    static let memberDeactivated = NotificationKind(
+        name: "member_deactivated", category: .assignments, variables: common.union(["person", "project_key"]))
     /// A week waits for the user's approval (time's `timesheet.submitted`).
     static let timesheetSubmitted = NotificationKind(
         name: "timesheet_submitted", category: .approvals, variables: common.union(["submitter", "week", "hours"]))
@@ -33,7 +36,7 @@ struct NotificationKind: Sendable, Hashable {
     /// Sent by another service through `POST /notifications`: its own title and body.
     static let direct = NotificationKind(name: "direct", category: .account, variables: common.union(["title", "body"]))
 
-    static let all: [NotificationKind] = [.welcome, .achievement, .orderConfirmation, .accountLocked, .reminder, .taskAssigned, .taskCompleted, .timesheetSubmitted, .timesheetDecided, .digest, .direct]
+    static let all: [NotificationKind] = [.welcome, .achievement, .orderConfirmation, .accountLocked, .reminder, .taskAssigned, .taskCompleted, .memberDeactivated, .timesheetSubmitted, .timesheetDecided, .digest, .direct]
 }
 
 /// The parts of a notification each kind has a template for.

@@ -1,11 +1,12 @@
 import FlotillaKit
 
-/// What projects does with the tasks service's events: keep ``TaskProjection`` (for the
-/// stats and the state-in-use check) and, once that has committed, drop the project's cached stats.
+/// What projects does with other services' events: keep ``TaskProjection`` from tasks' events
+/// (for the stats and the state-in-use check) and, once that has committed, drop the project's
+/// cached stats; take a person users deactivated out of every project (``DeactivatedMember``).
 struct ProjectEventHandlers: Sendable {
     let cache: RedisCache
 
-    static let sources = ["tasks"]
+    static let sources = ["tasks", "users"]
     static let types = ["task.created", "task.updated", "task.state_changed", "task.completed", "task.reopened", "task.deleted"]
 
     var handlers: EventHandlers {
@@ -16,6 +17,9 @@ struct ProjectEventHandlers: Sendable {
                 // After the commit: dropped earlier, a stats read could cache the old counts again.
                 if let project = event.optionalText("project_id") { await session.afterCommit { await cache.invalidate(group: project) } }
             }
+        }
+        handlers.on("user.deactivated") { event, session in
+            try await DeactivatedMember.leaveEveryProject(try event.text("user_id"), actor: event.actor, in: session)
         }
         return handlers
     }
