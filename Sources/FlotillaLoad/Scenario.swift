@@ -55,6 +55,17 @@ public struct Scenario: Sendable {
             Step(name: "update", weight: 5, method: "PATCH", paths: (1...30).map { "/api/v1/tasks/WEB-\($0)" },
                  bodies: [#"{"priority": "high"}"#, #"{"priority": "medium"}"#]),
         ]),
+        // The demo workspace (`users seed`, `time seed`, …): the demo user owns acme and WEB.
+        "project-management": Scenario(name: "project-management", steps: [
+            Step(name: "people", weight: 20, method: "GET", paths: [
+                "/api/v1/users/me", "/api/v1/organizations/acme/members", "/api/v1/users/resolve?handles=alex,sam,kim", "/api/v1/organizations/acme/teams",
+            ], bodies: []),
+            Step(name: "board", weight: 25, method: "GET", paths: ["/api/v1/tasks?project=WEB&limit=50", "/api/v1/tasks?project=WEB&assignee=me"], bodies: []),
+            Step(name: "entries", weight: 20, method: "GET", paths: ["/api/v1/time-entries?limit=20", "/api/v1/timers", "/api/v1/timesheets/pending"], bodies: []),
+            Step(name: "report", weight: 15, method: "GET", paths: TimeRange.reportPaths, bodies: []),
+            Step(name: "timer", weight: 10, method: "POST", paths: ["/api/v1/timers"], bodies: [#"{"project": "WEB", "description": "Load-test timer"}"#]),
+            Step(name: "task", weight: 10, method: "GET", paths: (1...30).map { "/api/v1/tasks/WEB-\($0)" }, bodies: []),
+        ]),
         "live": Scenario(name: "live", steps: [Step(name: "live", weight: 1, method: "GET", paths: ["/live"], bodies: [])]),
     ]
 
@@ -81,5 +92,14 @@ public struct Scenario: Sendable {
             let roll = Int(random.next() % UInt64(cumulative.last ?? 1))
             return cumulative.firstIndex { roll < $0 } ?? 0
         }
+    }
+}
+
+/// The report paths of the project-management mix: the last five weeks, by project and by day.
+enum TimeRange {
+    static var reportPaths: [String] {
+        let today = LocalDate(String(RFC3339.now().prefix(10)))!
+        let range = "from=\(today.adding(days: -35))&to=\(today)"
+        return ["/api/v1/time-reports?\(range)&group_by=project", "/api/v1/time-reports?\(range)&group_by=day"]
     }
 }

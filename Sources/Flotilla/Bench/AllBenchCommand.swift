@@ -30,7 +30,7 @@ struct AllBenchCommand: AsyncParsableCommand {
         let throughput = try await ThroughputBench(seconds: seconds, connections: connections).run()
         let gateway = try await GatewayBench(seconds: seconds, connections: connections, lightConnections: lightConnections, rounds: smoke ? 1 : 3).run()
         var capacity = [CapacityBench.Result]()
-        for profile in [FleetProfile.chronos, .habitTracker, .taskManagement] {
+        for profile in CapacityBenchCommand.profiles {
             capacity.append(try await CapacityBench(
                 profile: profile, rates: smoke ? [20] : [100, 200, 400, 800, 1200, 1600, 2400], seconds: smoke ? 1 : 10,
                 warmUpSeconds: smoke ? 1 : 2, p99Bound: 50

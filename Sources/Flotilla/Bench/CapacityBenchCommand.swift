@@ -12,8 +12,11 @@ struct CapacityBenchCommand: AsyncParsableCommand {
         commandName: "capacity",
         abstract: "Highest offered rate of a profile's mix whose p99 stays under a bound.")
 
-    @Option(help: "Profile: chronos (watch-store mix), habit-tracker (habits mix) or task-management (tasks mix).")
+    @Option(help: "Profile: chronos (watch-store mix), habit-tracker (habits mix), task-management (tasks mix) or project-management (people, tasks and time).")
     var profile: FleetProfile = .chronos
+
+    /// The profiles with a mix.
+    static let profiles: [FleetProfile] = [.chronos, .habitTracker, .taskManagement, .projectManagement]
 
     @Option(help: "Rates to try in order, requests per second.")
     var rates = "50,100,200,400,800,1600"
@@ -25,8 +28,8 @@ struct CapacityBenchCommand: AsyncParsableCommand {
     var p99Bound: Double = 50
 
     func run() async throws {
-        guard [.chronos, .habitTracker, .taskManagement].contains(profile) else {
-            throw ValidationError("--profile chronos, habit-tracker or task-management")
+        guard Self.profiles.contains(profile) else {
+            throw ValidationError("--profile chronos, habit-tracker, task-management or project-management")
         }
         let steps = rates.split(separator: ",").compactMap { Double($0) }
         guard !steps.isEmpty, steps.allSatisfy({ (1...100_000).contains($0) }), (1...120).contains(seconds) else {
@@ -69,7 +72,9 @@ struct CapacityBench {
     }
 
     /// Each profile's mix (a built-in ``Scenario``).
-    static let scenarios: [FleetProfile: String] = [.chronos: "watch-store", .habitTracker: "habits", .taskManagement: "tasks"]
+    static let scenarios: [FleetProfile: String] = [
+        .chronos: "watch-store", .habitTracker: "habits", .taskManagement: "tasks", .projectManagement: "project-management",
+    ]
 
     func run() async throws -> Result {
         try await BenchFleet.with(profile) { try await measure($0) }
