@@ -20,8 +20,7 @@ struct NotificationEventsTests {
             #expect(mail.contains("To: ada@example.com") && mail.contains("Subject: Welcome to Flotilla, Ada"))
 
             // The same event again (a replay, a redelivery): nothing new.
-            try await RedisStream(client: api.redis, name: api.streamPrefix + "events:auth").add(
-                ["id": event.id, "type": event.type, "event": event.encoded()])
+            try await TestEvents.publish(event, redis: api.redis, prefix: api.streamPrefix)
             let other = try await api.publish("user.registered", from: "auth", data: ["user_id": "u-bob", "email": "bob@example.com", "name": "Bob"])
             try await waitUntil("the next event is handled") { try api.mails().count == 2 }
             #expect(try await api.stored(for: "u-ada").count == 1, "welcomed once")

@@ -38,11 +38,8 @@ enum NotificationsHarness {
         /// Publish an event as `source`'s relay would; returns it.
         @discardableResult
         func publish(_ type: String, from source: String, aggregate: String = "a1", actor: String? = nil, data: [String: JSONValue]) async throws -> EventEnvelope {
-            let envelope = EventEnvelope(
-                id: UUID().uuidString.lowercased(), type: type, occurredAt: RFC3339.now(), source: source,
-                aggregate: .init(type: String(type.split(separator: ".")[0]), id: aggregate), actor: actor, data: data)
-            try await RedisStream(client: redis, name: streamPrefix + EventEnvelope.streamName(source: source))
-                .add(["id": envelope.id, "type": envelope.type, "event": envelope.encoded()])
+            let envelope = TestEvents.envelope(type, from: source, aggregate: aggregate, actor: actor, data: data)
+            try await TestEvents.publish(envelope, redis: redis, prefix: streamPrefix)
             return envelope
         }
 

@@ -19,12 +19,9 @@ struct DeactivatedMemberTests {
             let key = try #require(task["key"] as? String)
 
             let redis = try TestRedis.makeClient()
-            let envelope = EventEnvelope(
-                id: UUID().uuidString.lowercased(), type: "user.deactivated", occurredAt: RFC3339.now(), source: "users",
-                aggregate: .init(type: "user", id: "carol"), actor: "root",
-                data: ["user_id": "carol", "handle": "carol", "organizations": []])
-            try await RedisStream(client: redis, name: api.streamPrefix + EventEnvelope.streamName(source: "users"))
-                .add(["id": envelope.id, "type": envelope.type, "event": envelope.encoded()])
+            try await TestEvents.publish(
+                TestEvents.envelope("user.deactivated", from: "users", aggregate: "carol", actor: "root", data: ["user_id": "carol", "handle": "carol", "organizations": []]),
+                redis: redis, prefix: api.streamPrefix)
             await redis.close()
 
             try await waitUntil("carol is unassigned") {
@@ -46,11 +43,9 @@ struct DeactivatedMemberTests {
         try await TasksHarness.run { api in
             try await api.project("WEB", owner: "alice", members: ["bob": "admin", "dan": "member"])
             let redis = try TestRedis.makeClient()
-            let envelope = EventEnvelope(
-                id: UUID().uuidString.lowercased(), type: "user.deactivated", occurredAt: RFC3339.now(), source: "users",
-                aggregate: .init(type: "user", id: "alice"), actor: "alice", data: ["user_id": "alice", "handle": "alice", "organizations": []])
-            try await RedisStream(client: redis, name: api.streamPrefix + EventEnvelope.streamName(source: "users"))
-                .add(["id": envelope.id, "type": envelope.type, "event": envelope.encoded()])
+            try await TestEvents.publish(
+                TestEvents.envelope("user.deactivated", from: "users", aggregate: "alice", actor: "alice", data: ["user_id": "alice", "handle": "alice", "organizations": []]),
+                redis: redis, prefix: api.streamPrefix)
             await redis.close()
             try await waitUntil("bob owns WEB") {
                 let members = try await api.projects("GET", "/projects/WEB/members", as: "bob")["data"] as? [[String: Any]] ?? []

@@ -52,12 +52,10 @@ enum TimeHarness {
 
         /// Tell time `user`'s zone as users' relay would, and wait until it is kept.
         func zone(_ zone: String, for user: String) async throws {
-            let envelope = EventEnvelope(
-                id: UUID().uuidString.lowercased(), type: "user.profile_updated", occurredAt: RFC3339.now(), source: "users",
-                aggregate: .init(type: "user", id: user), actor: user,
+            let envelope = TestEvents.envelope(
+                "user.profile_updated", from: "users", aggregate: user, actor: user,
                 data: ["user_id": .string(user), "handle": .string(user), "display_name": .string(user), "time_zone": .string(zone), "changed": ["time_zone"]])
-            try await RedisStream(client: redis, name: streamPrefix + EventEnvelope.streamName(source: "users"))
-                .add(["id": envelope.id, "type": envelope.type, "event": envelope.encoded()])
+            try await TestEvents.publish(envelope, redis: redis, prefix: streamPrefix)
             try await waitUntil("\(user)'s zone is \(zone)") {
                 try await pool.query("SELECT time_zone FROM user_zones WHERE user_id = $1", [user]).rows.first?.decode("time_zone", as: String.self) == zone
             }

@@ -32,9 +32,8 @@ enum UsersHarness {
         /// Publish `user.registered` as auth's relay would; returns the envelope.
         @discardableResult
         func publishRegistration(_ user: String, email: String? = nil, name: String? = nil) async throws -> EventEnvelope {
-            let envelope = EventEnvelope(
-                id: UUID().uuidString.lowercased(), type: "user.registered", occurredAt: RFC3339.now(), source: "auth",
-                aggregate: .init(type: "user", id: user), actor: user,
+            let envelope = TestEvents.envelope(
+                "user.registered", from: "auth", aggregate: user, actor: user,
                 data: ["user_id": .string(user), "email": .string(email ?? "\(user)@example.com"), "name": .string(name ?? user.capitalized)])
             try await republish(envelope)
             return envelope
@@ -42,8 +41,7 @@ enum UsersHarness {
 
         /// Put `envelope` on auth's stream again (a redelivery, a replay).
         func republish(_ envelope: EventEnvelope) async throws {
-            try await RedisStream(client: redis, name: streamPrefix + EventEnvelope.streamName(source: envelope.source))
-                .add(["id": envelope.id, "type": envelope.type, "event": envelope.encoded()])
+            try await TestEvents.publish(envelope, redis: redis, prefix: streamPrefix)
         }
 
         /// Register `user` and wait until their profile exists; their token.
