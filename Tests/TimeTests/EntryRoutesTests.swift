@@ -83,4 +83,27 @@ struct EntryRoutesTests {
             #expect(try await api.log(#"{"project": "WEB", "started_at": "2026-11-30T10:00:00Z", "duration": "2h"}"#).status == .created)
         }
     }
+
+    @Test func anOutsiderOfTheProjectFindsNothing() async throws {
+        try await TimeHarness.run { api in
+            try await api.project("WEB")
+            try await api.project("OPS", owner: "mallory")
+            let entry = try await api.log(#"{"project": "WEB", "started_at": "2026-11-30T09:00:00Z", "duration": "1h"}"#)
+            let id = try #require(entry.json["id"] as? String)
+            let routes: [(HTTPRequest.Method, String, String?)] = [
+                (.get, "/time-entries/\(id)", nil), (.patch, "/time-entries/\(id)", #"{"project": "OPS"}"#), (.delete, "/time-entries/\(id)", nil),
+                (.get, "/time-settings/WEB", nil), (.patch, "/time-settings/WEB", #"{"hourly_rate": "1.00"}"#),
+                (.put, "/time-settings/WEB/rates/alice", #"{"hourly_rate": "1.00"}"#), (.delete, "/time-settings/WEB/rates/alice", nil),
+                (.post, "/timers", #"{"project": "WEB"}"#), (.post, "/time-entries", #"{"project": "WEB", "started_at": "2026-11-30T12:00:00Z", "duration": 60}"#),
+                (.get, "/time-reports?from=2026-11-30&to=2026-11-30&project=WEB", nil), (.get, "/timesheets/2026-W49?user=alice", nil),
+            ]
+            for (method, path, body) in routes {
+                let reply = try await api.send(method, path, json: body, as: "mallory")
+                #expect(reply.status == .notFound, "\(method) \(path): \(reply.status) \(reply.body)")
+            }
+            let approve = try await api.send(.post, "/timesheets/2026-W49/approve", json: #"{"user_id": "alice"}"#, as: "mallory")
+            #expect(approve.status == .forbidden, "\(approve.body)")
+            #expect(try await api.send(.get, "/time-entries/\(id)").json["duration_seconds"] as? Int == 3600, "nothing changed")
+        }
+    }
 }

@@ -91,4 +91,29 @@ struct OrganizationRoutesTests {
             #expect(owners == 1)
         }
     }
+
+    @Test func anOutsiderFindsNothingOnAnyRouteOfTheOrganization() async throws {
+        try await UsersHarness.run { api in
+            let alice = try await api.organization("acme")
+            _ = try await api.send(.post, "/organizations/acme/teams", json: #"{"slug": "web", "name": "Web"}"#, token: alice)
+            let invitation = try await api.send(.post, "/organizations/acme/invitations", json: #"{"email": "x@example.com"}"#, token: alice)
+            let id = try #require(invitation.json["id"] as? String)
+            let mallory = try await api.register("mallory")
+            let routes: [(HTTPRequest.Method, String, String?)] = [
+                (.get, "/organizations/acme", nil), (.patch, "/organizations/acme", #"{"name": "Mine"}"#),
+                (.get, "/organizations/acme/members", nil), (.patch, "/organizations/acme/members/alice", #"{"role": "guest"}"#),
+                (.delete, "/organizations/acme/members/alice", nil), (.post, "/organizations/acme/transfer", #"{"user_id": "mallory"}"#),
+                (.get, "/organizations/acme/teams", nil), (.post, "/organizations/acme/teams", #"{"slug": "x", "name": "X"}"#),
+                (.get, "/organizations/acme/teams/web", nil), (.patch, "/organizations/acme/teams/web", #"{"name": "X"}"#),
+                (.delete, "/organizations/acme/teams/web", nil), (.put, "/organizations/acme/teams/web/members/mallory", nil),
+                (.delete, "/organizations/acme/teams/web/members/alice", nil), (.get, "/organizations/acme/invitations", nil),
+                (.post, "/organizations/acme/invitations", #"{"email": "m@example.com"}"#), (.delete, "/organizations/acme/invitations/\(id)", nil),
+            ]
+            for (method, path, body) in routes {
+                let reply = try await api.send(method, path, json: body, token: mallory)
+                #expect(reply.status == .notFound, "\(method) \(path): \(reply.status)")
+            }
+            #expect(try await api.send(.get, "/organizations/acme/teams", token: alice).json["data"].map { ($0 as? [Any])?.count } == 1, "nothing changed")
+        }
+    }
 }
