@@ -25,7 +25,8 @@ func buildApplication(_ configuration: TimeConfiguration, httpClient: FlotillaHT
 
     let router = service.makeRouter(openAPIJSON: EmbeddedOpenAPI.json, eventCatalogueJSON: EmbeddedEventCatalogue.json)
     let authenticated = service.authenticated(router)
-    let entries = EntryController(store: EntryStore(pool: service.pool), writer: writer, access: access, tasks: TaskChecker(upstream: service.upstream("tasks")), metrics: metrics)
+    let entries = EntryController(store: EntryStore(pool: service.pool), writer: writer, access: access, tasks: TaskChecker(upstream: service.upstream("tasks")), zones: zones,
+        metrics: metrics)
     entries.addRoutes(to: authenticated)
     TimerController(writer: writer, entries: entries).addRoutes(to: authenticated)
     TimesheetController(timesheets: TimesheetRepository(pool: service.pool), access: access, metrics: metrics).addRoutes(to: authenticated)

@@ -13,7 +13,7 @@ struct HabitEventsTests {
         try await HabitsHarness.run { api in
             let alice = try await api.token()
             let id = try await api.createHabit(#"{"name": "Run", "reminder_time": "07:30", "timezone": "Europe/Berlin"}"#, token: alice)
-            let day = HabitsHarness.today
+            let day = HabitsHarness.today(in: "Europe/Berlin")  // the habit's own day, not UTC's
             for offset in [-1, 0] {
                 let reply = try await api.send(.put, "/habits/\(id)/check-ins/\(day.adding(days: offset))", json: #"{"value": 1}"#, token: alice)
                 #expect(reply.status == .ok || reply.status == .created, "\(reply.body)")

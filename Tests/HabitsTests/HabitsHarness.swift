@@ -36,7 +36,10 @@ enum HabitsHarness {
     }
 
     /// Today in UTC, the zone habits get by default.
-    static var today: LocalDate { HabitClock.system.today(in: "UTC") }
+    static var today: LocalDate { today(in: "UTC") }
+
+    /// Today in `zone` (a habit's own day: between 23:00 and 24:00 UTC, Berlin is a day ahead).
+    static func today(in zone: String) -> LocalDate { HabitClock.system.today(in: zone) }
 
     static func run(environment overrides: [String: String] = [:], _ body: @escaping @Sendable (Context) async throws -> Void) async throws {
         // One of the suite's harness slots: a bounded number of services run at once.

@@ -106,4 +106,17 @@ struct EntryRoutesTests {
             #expect(try await api.send(.get, "/time-entries/\(id)").json["duration_seconds"] as? Int == 3600, "nothing changed")
         }
     }
+
+    @Test func listsTakeDaysInTheCallersZone() async throws {
+        try await TimeHarness.run { api in
+            try await api.project("WEB")
+            try await api.zone("Europe/Berlin", for: "alice")
+            // 30 November 00:30 in Berlin, still 29 November in UTC.
+            let entry = try await api.log(#"{"project": "WEB", "started_at": "2026-11-29T23:30:00Z", "duration": "30m"}"#)
+            #expect(entry.json["week"] as? String == "2026-W49", "the week of Monday 30 November, in Berlin")
+            let monday = try await api.send(.get, "/time-entries?from=2026-11-30&to=2026-11-30").json["data"] as? [Any]
+            let sunday = try await api.send(.get, "/time-entries?from=2026-11-29&to=2026-11-29").json["data"] as? [Any]
+            #expect(monday?.count == 1 && sunday?.count == 0)
+        }
+    }
 }

@@ -14,6 +14,7 @@ struct EntryController: Sendable {
     let writer: EntryWriter
     let access: TimeAccess
     let tasks: TaskChecker
+    let zones: UserZones
     let metrics: TimeMetrics
 
     func addRoutes(to group: RouterGroup<FlotillaRequestContext>) {
@@ -43,7 +44,8 @@ struct EntryController: Sendable {
         return response
     }
 
-    /// The caller's entries: `from`, `to` (dates, default the last 7 days), `project`, `limit`.
+    /// The caller's entries: `from`, `to` (days in the caller's zone; default the last 7
+    /// days), `project`, `limit`.
     @Sendable func list(_ request: Request, context: FlotillaRequestContext) async throws -> Response {
         let principal = try context.requirePrincipal()
         var query = QueryReader(request)
@@ -54,8 +56,11 @@ struct EntryController: Sendable {
         if let from, from.1 == nil { query.record("from", "must be a date such as 2026-12-01") }
         if let to, to.1 == nil { query.record("to", "must be a date such as 2026-12-07") }
         try query.validate()
-        let end = to?.1.map { Date(timeIntervalSince1970: TimeInterval(($0.daysSinceEpoch + 2) * 86_400)) } ?? Date().addingTimeInterval(86_400)
-        let start = from?.1.map { Date(timeIntervalSince1970: TimeInterval(($0.daysSinceEpoch - 1) * 86_400)) } ?? end.addingTimeInterval(-8 * 86_400)
+        let zone = try await store.pool.withConnection { try await zones.zone(of: principal.subject, in: $0) }
+        let today = zone.localDate(at: Int64(Date().timeIntervalSince1970))
+        let last = to?.1 ?? today, first = from?.1 ?? last.adding(days: -6)
+        let start = Date(timeIntervalSince1970: TimeInterval(zone.instant(on: first, minute: 0)))
+        let end = Date(timeIntervalSince1970: TimeInterval(zone.instant(on: last.adding(days: 1), minute: 0)))
         let entries = try await store.list(user: principal.subject, from: start, to: end, project: project, limit: limit)
         return JSONResponse.make(["data": entries])
     }
