@@ -45,4 +45,32 @@ struct OffboardingTests {
             #expect(problems.isEmpty, "every published type, each as catalogued: \(problems)")
         }
     }
+
+    @Test func aDeletedAccountIsAnonymisedAndItsOrganizationsPassOn() async throws {
+        try await UsersHarness.run { api in
+            let alice = try await api.organization("acme")
+            try await api.join("bob", as: "admin")
+            _ = try await api.send(.post, "/organizations", json: #"{"slug": "solo", "name": "Solo"}"#, token: alice)
+            let deleted = TestEvents.envelope("user.deleted", from: "auth", aggregate: "alice", actor: "alice", data: ["user_id": "alice"])
+            try await TestEvents.publish(deleted, redis: api.redis, prefix: api.streamPrefix)
+            try await waitUntil("alice's profile is anonymised") {
+                try await api.pool.query("SELECT handle FROM profiles WHERE user_id = 'alice'").rows[0].decode("handle", as: String.self).hasPrefix("deleted-")
+            }
+            let bob = try await api.token("bob")
+            let profile = try await api.send(.get, "/users/alice", token: bob)
+            #expect(profile.json["display_name"] as? String == "Deleted user" && profile.json["deactivated_at"] as? String != nil)
+            let members = try await api.send(.get, "/organizations/acme/members", token: bob).json["data"] as? [[String: Any]] ?? []
+            #expect(members.map { "\($0["user_id"] ?? ""):\($0["role"] ?? "")" } == ["bob:owner"], "the next admin owns it")
+            let admin = try await api.token("root", roles: [.admin])
+            #expect(try await api.send(.get, "/organizations/solo", token: admin).status == .notFound, "an organization with nobody left goes")
+            #expect(try await api.send(.get, "/users/resolve?handles=alice", token: bob).json["unknown"] as? [String] == ["alice"])
+            // The handle is free again.
+            #expect(try await api.send(.patch, "/users/me", json: #"{"handle": "alice"}"#, token: bob).status == .ok)
+
+            let events = try await EventCatalogue.recorded(in: api.pool)
+            #expect(events.suffix(4).map(\.type) == ["organization.member_role_changed", "organization.member_removed", "user.deactivated", "user.profile_updated"])
+            let problems = try await EventCatalogue.problems(catalogue: EventCatalogue.path(ofService: "Users"), events: events, requireAll: false)
+            #expect(problems.isEmpty, "\(problems)")
+        }
+    }
 }

@@ -29,21 +29,15 @@ enum DeactivatedMember {
     /// Make sure `project` keeps an owner without `user`: true when it has another owner or
     /// one was promoted, false when nobody else is in it.
     private static func handOver(_ project: Project, from user: String, actor: String, in session: PostgresSession) async throws -> Bool {
-        let others = try await session.query(
-            """
-            SELECT user_id, role FROM project_members WHERE project_id = $1 AND user_id <> $2
-            ORDER BY array_position(ARRAY['owner', 'admin', 'member', 'viewer'], role), added_at LIMIT 1
-            """, [project.id, user]
-        ).rows.first
-        guard let others else { return false }
-        let heir = try others.decode("user_id", as: String.self)
-        let role = try others.decode("role", as: String.self)
-        guard role != ProjectRole.owner.rawValue else { return true }
-        try await session.query("UPDATE project_members SET role = 'owner' WHERE project_id = $1 AND user_id = $2", [project.id, heir])
-        try await session.query("UPDATE projects SET owner_id = $2, updated_at = now() WHERE id = $1 AND owner_id = $3", [project.id, heir, user])
-        try await session.recordProjectEvent("project.member_role_changed", project, actor: actor, extra: [
-            "user_id": .string(heir), "old_role": .string(role), "role": "owner",
-        ])
-        return true
+        switch try await session.handOverOwnership(MemberRepository.tables, group: project.id, from: user, joinedColumn: "added_at", as: ProjectRole.self) {
+        case .notNeeded: return true
+        case .nobodyLeft: return false
+        case .promoted(let heir, let held):
+            try await session.query("UPDATE projects SET owner_id = $2, updated_at = now() WHERE id = $1 AND owner_id = $3", [project.id, heir, user])
+            try await session.recordProjectEvent("project.member_role_changed", project, actor: actor, extra: [
+                "user_id": .string(heir), "old_role": .string(held.rawValue), "role": "owner",
+            ])
+            return true
+        }
     }
 }
