@@ -45,6 +45,12 @@ struct EntryStore: Sendable {
             .map { TimesheetStatus(rawValue: try $0.decode("status", as: String.self)) ?? .draft } ?? .draft
     }
 
+    /// Take `user`'s advisory lock for the rest of the transaction: every change to their
+    /// entries and timesheets holds it, so they are serialised per person.
+    static func lockPerson(_ user: String, in session: PostgresSession) async throws {
+        try await session.query("SELECT pg_advisory_xact_lock(hashtext('time-entries:' || $1))", [user])
+    }
+
     /// 409 `timesheet_locked` unless `user`'s week starting `monday` is editable.
     static func requireEditable(user: String, week monday: LocalDate, in session: PostgresSession) async throws {
         let status = try await status(user: user, week: monday, in: session)

@@ -104,7 +104,7 @@ struct EntryWriter: Sendable {
 
     private func locked<Value: Sendable>(_ user: String, _ body: @escaping @Sendable (PostgresSession) async throws -> Value) async throws -> Value {
         try await pool.withTransaction { session in
-            try await session.query("SELECT pg_advisory_xact_lock(hashtext('time-entries:' || $1))", [user])
+            try await EntryStore.lockPerson(user, in: session)
             return try await body(session)
         }
     }

@@ -43,7 +43,7 @@ struct TimesheetRepository: Sendable {
     /// timer, and every earlier week with entries must be submitted or approved already.
     func submit(user: String, week: ISOWeek, approvers: [String]) async throws {
         try await pool.withTransaction { session in
-            try await session.query("SELECT pg_advisory_xact_lock(hashtext('time-entries:' || $1))", [user])
+            try await EntryStore.lockPerson(user, in: session)
             let status = try await EntryStore.status(user: user, week: week.monday, in: session)
             _ = try TimesheetWorkflow.next(status, .submit, isOwner: true, isApprover: false)
             let facts = try await session.query(
@@ -84,7 +84,7 @@ struct TimesheetRepository: Sendable {
     /// every project of the week: `isApprover`).
     func decide(_ action: TimesheetAction, user: String, week: ISOWeek, approver: String, isApprover: Bool, comment: String?) async throws {
         try await pool.withTransaction { session in
-            try await session.query("SELECT pg_advisory_xact_lock(hashtext('time-entries:' || $1))", [user])
+            try await EntryStore.lockPerson(user, in: session)
             let status = try await EntryStore.status(user: user, week: week.monday, in: session)
             let next = try TimesheetWorkflow.next(status, action, isOwner: user == approver, isApprover: isApprover)
             try await session.query(

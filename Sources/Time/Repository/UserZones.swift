@@ -7,8 +7,7 @@ struct UserZones: Sendable {
 
     /// `user`'s zone, read inside `session`.
     func zone(of user: String, in session: PostgresSession) async throws -> ZoneInfo {
-        let name = try await session.query("SELECT time_zone FROM user_zones WHERE user_id = $1", [user]).rows.first?.decode("time_zone", as: String.self)
-        return name.flatMap { zones.zone($0) } ?? zones.zone("UTC")!
+        zones.zone(try await name(of: user, in: session)) ?? zones.zone("UTC")!
     }
 
     /// `user`'s zone name, read inside `session`.
