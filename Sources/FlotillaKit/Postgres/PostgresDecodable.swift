@@ -124,7 +124,3 @@ extension Array: PostgresDecodable where Element: PostgresDecodable {
         self = values
     }
 }
-
-extension Character {
-    fileprivate var isASCIIDigit: Bool { isASCII && isNumber }
-}

@@ -128,7 +128,3 @@ extension HabitInput.Field {
         return false
     }
 }
-
-extension Character {
-    var isASCIIDigit: Bool { isASCII && isNumber }
-}

@@ -1,3 +1,5 @@
+import FlotillaKit
+
 /// Durations as people type them (Kimai's formats): `2:27` (hours:minutes), `2:27:30`,
 /// `2h27m`, `2h 27m`, `90m`, `45s`, `1h30m15s`, or a number of seconds (`5400`).
 enum DurationText {
@@ -48,8 +50,4 @@ enum DurationText {
         }
         return number.isEmpty ? total : nil
     }
-}
-
-extension Character {
-    fileprivate var isASCIIDigit: Bool { isASCII && isNumber }
 }
