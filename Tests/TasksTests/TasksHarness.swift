@@ -90,13 +90,11 @@ enum TasksHarness {
         let unique = UUID().uuidString.prefix(8).lowercased()
         try await issuer.jwksServer().application.test(.live) { jwks in
             let authURL = "http://127.0.0.1:\(try #require(jwks.port))"
-            let events = ["EVENTS_STREAM_PREFIX": "test:tasks-\(unique):", "EVENTS_RELAY_POLL_SECONDS": "0.2", "EVENTS_READ_BLOCK_SECONDS": "0.2"]
-            let projectsSchema = "tasks_prj_\(unique)"
-            let projects = try ServiceProcess(executable: "projects", environment: try TestDatabase.serviceEnvironment(schema: projectsSchema).merging([
-                "REDIS_URL": try TestRedis.url(), "AUTH_SERVICE_URL": authURL, "PROJECTS_REDIS_PREFIX": "test:tasks-prj:\(unique):", "LOG_LEVEL": "warning",
-            ].merging(events) { $1 }) { $1 })
+            let neighbours = NeighbourServices(tag: "tasks", authURL: authURL, unique: String(unique))
+            let events = neighbours.events
+            let projectsSchema = neighbours.schema(of: "projects")
+            let projects = try await neighbours.start("projects")
             defer { projects.stop() }
-            try await projects.waitUntilAnswering("/ready")
             let schema = "tasks_t\(unique)"
             var values = try TestDatabase.serviceEnvironment(schema: schema).merging([
                 "REDIS_URL": try TestRedis.url(), "TASKS_REDIS_PREFIX": "test:tasks:\(unique):",

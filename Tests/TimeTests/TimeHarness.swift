@@ -32,22 +32,15 @@ enum TimeHarness {
             try await api.send(method, uri, json: json, token: try await token(user), headers: headers)
         }
 
-        /// A call to a neighbour (projects or tasks) as `user`; its JSON.
+        /// A call to a neighbour as `user`; its JSON.
         @discardableResult
         func call(_ service: ServiceProcess, _ method: String, _ path: String, json: String? = nil, as user: String = "alice") async throws -> [String: Any] {
-            let reply = try await HTTPTestClient.send(
-                method, service.baseURL + path,
-                headers: [("Authorization", "Bearer \(try await token(user))"), ("Content-Type", "application/json")], body: json)
-            #expect((200..<300).contains(reply.status), "\(method) \(path): \(reply.body)")
-            return (try? JSONSerialization.jsonObject(with: Data(reply.body.utf8))) as? [String: Any] ?? [:]
+            try await NeighbourClient(issuer: issuer).call(service, method, path, json: json, as: user)
         }
 
         /// Project `key` (kanban, no starting tasks) owned by `owner`, with `members` as `[user: role]`.
         func project(_ key: String = "WEB", owner: String = "alice", members: [String: String] = [:]) async throws {
-            try await call(projects, "POST", "/projects", json: #"{"key": "\#(key)", "name": "Project \#(key)", "template": "kanban"}"#, as: owner)
-            for (user, role) in members.sorted(by: { $0.key < $1.key }) {
-                try await call(projects, "POST", "/projects/\(key)/members", json: #"{"user_id": "\#(user)", "role": "\#(role)"}"#, as: owner)
-            }
+            try await NeighbourClient(issuer: issuer).project(key, in: projects, owner: owner, members: members)
         }
 
         /// Tell time `user`'s zone as users' relay would, and wait until it is kept.
@@ -76,19 +69,12 @@ enum TimeHarness {
         let unique = UUID().uuidString.prefix(8).lowercased()
         try await issuer.jwksServer().application.test(.live) { jwks in
             let authURL = "http://127.0.0.1:\(try #require(jwks.port))"
-            let events = ["EVENTS_STREAM_PREFIX": "test:time-\(unique):", "EVENTS_RELAY_POLL_SECONDS": "0.2", "EVENTS_READ_BLOCK_SECONDS": "0.2"]
-            let neighbour = { (name: String, extra: [String: String]) in
-                try ServiceProcess(executable: name, environment: try TestDatabase.serviceEnvironment(schema: "time_\(name)_\(unique)").merging([
-                    "REDIS_URL": try TestRedis.url(), "AUTH_SERVICE_URL": authURL, "\(name.uppercased())_REDIS_PREFIX": "test:time-\(name):\(unique):",
-                    "LOG_LEVEL": "warning",
-                ].merging(events) { $1 }.merging(extra) { $1 }) { $1 })
-            }
-            let projects = try neighbour("projects", [:])
+            let neighbours = NeighbourServices(tag: "time", authURL: authURL, unique: String(unique))
+            let events = neighbours.events
+            let projects = try await neighbours.start("projects")
             defer { projects.stop() }
-            try await projects.waitUntilAnswering("/ready")
-            let tasks = try neighbour("tasks", ["PROJECTS_SERVICE_URL": projects.baseURL])
+            let tasks = try await neighbours.start("tasks", ["PROJECTS_SERVICE_URL": projects.baseURL])
             defer { tasks.stop() }
-            try await tasks.waitUntilAnswering("/ready")
             let schema = "time_t\(unique)"
             var values = try TestDatabase.serviceEnvironment(schema: schema).merging([
                 "REDIS_URL": try TestRedis.url(), "TIME_REDIS_PREFIX": "test:time:\(unique):", "AUTH_SERVICE_URL": authURL,
