@@ -11,12 +11,13 @@ import Foundation
 /// - tasks `task.assigned`: tell the assignee (not when they assigned themselves);
 ///   `task.completed`: tell the creator of a project task someone else completed;
 /// - time's timesheets (``TimesheetNotifications``);
-/// - projects `project.member_removed` of someone deactivated: tell the project's admins.
+/// - projects `project.member_removed` of someone deactivated: tell the project's admins;
+/// - comments `comment.mentioned`: tell each person mentioned, once, never the author.
 struct NotificationEventHandlers: Sendable {
     let notifier: Notifier
     let reminders: ReminderRepository
 
-    static let sources = ["auth", "orders", "habits", "tasks", "time", "projects"]
+    static let sources = ["auth", "orders", "habits", "tasks", "time", "projects", "comments"]
 
     var handlers: EventHandlers {
         var handlers = EventHandlers()
@@ -88,13 +89,28 @@ struct NotificationEventHandlers: Sendable {
         handlers.on("project.member_removed") { event, session in
             guard event.optionalText("reason") == "deactivated", case .array(let admins)? = event.data["admins"] else { return }
             let person = try event.text("user_id")
-            var name = "Someone"
-            if let known = try await session.recipient(person)?.name, !known.isEmpty { name = known }
+            let name = try await session.displayName(of: person)
             let key = try event.text("key")
             for case .string(let admin) in admins where admin != person {
                 try await notifier.deliver(
                     .init(userID: admin, kind: .memberDeactivated, values: ["person": .text(name), "project_key": .text(key)],
                           data: ["user_id": .string(person), "project_key": .string(key)], idempotencyKey: "event:\(event.id):\(admin)"),
+                    in: session)
+            }
+        }
+        handlers.on("comment.mentioned") { event, session in
+            guard case .array(let mentioned)? = event.data["user_ids"] else { throw MalformedEvent(type: event.type, field: "user_ids") }
+            let author = try event.text("author_id")
+            let entity = try event.text("entity")
+            let values: [String: TemplateValue] = [
+                "actor": .text(try await session.displayName(of: author)), "entity": .text(entity.split(separator: ":", maxSplits: 1).last.map(String.init) ?? entity),
+                "excerpt": .text(event.optionalText("excerpt") ?? ""),
+            ]
+            let users = Set(mentioned.compactMap { if case .string(let id) = $0 { id } else { nil } })
+            for user in users.sorted() where user != author {
+                try await notifier.deliver(
+                    .init(userID: user, kind: .mentioned, values: values,
+                          data: ["comment_id": event.data["comment_id"] ?? .null, "entity": .string(entity)], idempotencyKey: "event:\(event.id):\(user)"),
                     in: session)
             }
         }
@@ -107,8 +123,7 @@ struct NotificationEventHandlers: Sendable {
     /// A task event's template values: its key, its title, and who acted (by the name auth
     /// told us, else "Someone": user ids mean nothing to people).
     private func taskValues(_ event: EventEnvelope, in session: PostgresSession) async throws -> [String: TemplateValue] {
-        var actorName = "Someone"
-        if let actor = event.actor, let name = try await session.recipient(actor)?.name, !name.isEmpty { actorName = name }
+        let actorName = if let actor = event.actor { try await session.displayName(of: actor) } else { "Someone" }
         return ["task_key": .text(event.optionalText("key") ?? "A task"), "task_title": .text(try event.text("title")), "actor": .text(actorName)]
     }
 

@@ -12,7 +12,7 @@ struct TimesheetNotifications: Sendable {
             guard case .array(let approvers) = event.data["approvers"] ?? .null else { throw MalformedEvent(type: event.type, field: "approvers") }
             let seconds = if case .int(let value)? = event.data["total_seconds"] { value } else { 0 }
             let values: [String: TemplateValue] = [
-                "submitter": .text(try await name(of: submitter, in: session)), "week": .text(try event.text("week")), "hours": .text(Self.hours(seconds)),
+                "submitter": .text(try await session.displayName(of: submitter)), "week": .text(try event.text("week")), "hours": .text(Self.hours(seconds)),
             ]
             for case .string(let approver) in approvers {
                 try await notifier.deliver(
@@ -25,7 +25,7 @@ struct TimesheetNotifications: Sendable {
             handlers.on(type) { event, session in
                 var values: [String: TemplateValue] = [
                     "week": .text(try event.text("week")), "decision": .text(type == "timesheet.approved" ? "approved" : "rejected"),
-                    "actor": .text(try await name(of: try event.text("decided_by"), in: session)),
+                    "actor": .text(try await session.displayName(of: try event.text("decided_by"))),
                 ]
                 if let comment = event.optionalText("comment") { values["comment"] = .text(comment) }
                 try await notifier.deliver(
@@ -34,11 +34,6 @@ struct TimesheetNotifications: Sendable {
                     in: session)
             }
         }
-    }
-
-    private func name(of user: String, in session: PostgresSession) async throws -> String {
-        guard let name = try await session.recipient(user)?.name, !name.isEmpty else { return "Someone" }
-        return name
     }
 
     /// `27000` → `7.5`, `8820` → `2.45` (hours to two decimals, rounded half up).

@@ -19,6 +19,13 @@ extension PostgresSession {
             [userID, email, name])
     }
 
+    /// What to call `userID` in a message: the name auth told us, else "Someone" (user ids
+    /// mean nothing to people).
+    func displayName(of userID: String) async throws -> String {
+        guard let name = try await recipient(userID)?.name, !name.isEmpty else { return "Someone" }
+        return name
+    }
+
     func recipient(_ userID: String) async throws -> Recipient? {
         try await query("SELECT user_id, email, name FROM recipients WHERE user_id = $1", [userID]).rows.first.map {
             Recipient(userID: try $0.decode("user_id"), email: try $0.decode("email", as: String?.self), name: try $0.decode("name"))

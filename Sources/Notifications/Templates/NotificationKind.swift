@@ -30,13 +30,15 @@ struct NotificationKind: Sendable, Hashable {
     /// The user's week was approved or rejected (time's `timesheet.approved|rejected`).
     static let timesheetDecided = NotificationKind(
         name: "timesheet_decided", category: .approvals, variables: common.union(["week", "decision", "actor", "comment"]))
+    /// Someone mentioned the user in a comment (comments' `comment.mentioned`).
+    static let mentioned = NotificationKind(name: "mentioned", category: .mentions, variables: common.union(["actor", "entity", "excerpt"]))
     /// Several emails of one category, collected over the user's digest window.
     static let digest = NotificationKind(
         name: "digest", category: .account, variables: common.union(["category", "count", "items", "subject", "summary"]))
     /// Sent by another service through `POST /notifications`: its own title and body.
     static let direct = NotificationKind(name: "direct", category: .account, variables: common.union(["title", "body"]))
 
-    static let all: [NotificationKind] = [.welcome, .achievement, .orderConfirmation, .accountLocked, .reminder, .taskAssigned, .taskCompleted, .memberDeactivated, .timesheetSubmitted, .timesheetDecided, .digest, .direct]
+    static let all: [NotificationKind] = [.welcome, .achievement, .orderConfirmation, .accountLocked, .reminder, .taskAssigned, .taskCompleted, .memberDeactivated, .timesheetSubmitted, .timesheetDecided, .mentioned, .digest, .direct]
 }
 
 /// The parts of a notification each kind has a template for.
