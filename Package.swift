@@ -25,6 +25,7 @@ let package = Package(
         .executable(name: "tasks", targets: ["Tasks"]),
         .executable(name: "users", targets: ["Users"]),
         .executable(name: "time", targets: ["Time"]),
+        .executable(name: "comments", targets: ["Comments"]),
     ],
     dependencies: [
         // `traits: []` keeps full Foundation (and ICU) out of service binaries.
@@ -238,6 +239,18 @@ let package = Package(
             plugins: ["EmbedMigrations", "EmbedResources"]
         ),
         .executableTarget(
+            name: "Comments",
+            dependencies: [
+                "FlotillaKit",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ],
+            swiftSettings: swiftSettings,
+            plugins: ["EmbedMigrations", "EmbedResources"]
+        ),
+        .executableTarget(
             name: "Tasks",
             dependencies: [
                 "FlotillaKit",
@@ -400,6 +413,17 @@ let package = Package(
             name: "TimeTests",
             dependencies: [
                 "Time",
+                "FlotillaKit",
+                "FlotillaKitTesting",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "CommentsTests",
+            dependencies: [
+                "Comments",
                 "FlotillaKit",
                 "FlotillaKitTesting",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),

@@ -1,0 +1,19 @@
+import FlotillaKit
+
+/// `comments`: threads on any entity of the fleet (`task:WEB-142`), one level of replies,
+/// Markdown bodies with @mentions, reactions, and edit history — access decided by the
+/// entity's owner.
+@main
+struct CommentsApp {
+    static let identity = ServiceIdentity(name: "comments", version: "0.1.0", defaultPort: 3007)
+    /// The service's schema: its own tables and the kit's outbox.
+    static let migrations = EmbeddedMigrations.all + Outbox.migrations(startingAt: 2)
+
+    static func main() async {
+        await ServiceCommand.main(identity: identity, migrations: migrations, seed: DemoComments.seed, events: EventRoles(publishes: true)) { environment in
+            let configuration = CommentsConfiguration(environment: &environment)
+            try environment.validate()
+            return buildApplication(configuration)
+        }
+    }
+}
