@@ -4,7 +4,8 @@ import Foundation
 import Testing
 
 /// The project-management profile through the real gateway (its default table) in front of
-/// the real auth, users, projects, tasks and time binaries, as its users meet it.
+/// the real auth, users, projects, tasks, time, comments and notifications binaries, as its
+/// users meet it.
 @Suite("end to end: project management", .serialized)
 struct ProjectManagementTests {
     func json(_ reply: HTTPTestClient.Reply) -> [String: Any] {
@@ -13,7 +14,8 @@ struct ProjectManagementTests {
 
     /// Ada registers and creates an organization, invites Bob by email; Bob registers and
     /// accepts. Ada makes a project with a task and Bob in it; Bob times his work on the task,
-    /// submits his week, and Ada, the project's admin, approves it.
+    /// submits his week, and Ada, the project's admin, approves it. Bob comments on the task
+    /// mentioning Ada; she is notified, reacts and replies.
     @Test func inviteAColleagueWhoLogsTimeOnATaskAndHasTheWeekApproved() async throws {
         let fleet = ProfileServices(tag: "pm")
         let unique = fleet.unique
@@ -27,10 +29,16 @@ struct ProjectManagementTests {
         defer { tasks.stop() }
         let time = try fleet.service("time", auth: auth, ["PROJECTS_SERVICE_URL": projects.baseURL, "TASKS_SERVICE_URL": tasks.baseURL])
         defer { time.stop() }
-        for service in [auth, users, projects, tasks, time] { try await service.waitUntilAnswering("/ready") }
+        let comments = try fleet.service(
+            "comments", auth: auth, ["PROJECTS_SERVICE_URL": projects.baseURL, "TASKS_SERVICE_URL": tasks.baseURL, "USERS_SERVICE_URL": users.baseURL])
+        defer { comments.stop() }
+        let notifications = try fleet.service("notifications", auth: auth, ["NOTIFICATIONS_MAIL_DIR": NSTemporaryDirectory() + "e2e-pm-mail-\(unique)"])
+        defer { notifications.stop() }
+        for service in [auth, users, projects, tasks, time, comments, notifications] { try await service.waitUntilAnswering("/ready") }
         let gateway = try ServiceProcess(executable: "gateway", environment: [
             "REDIS_URL": try TestRedis.url(), "LOG_LEVEL": "warning", "AUTH_SERVICE_URL": auth.baseURL, "USERS_SERVICE_URL": users.baseURL,
             "PROJECTS_SERVICE_URL": projects.baseURL, "TASKS_SERVICE_URL": tasks.baseURL, "TIME_SERVICE_URL": time.baseURL,
+            "COMMENTS_SERVICE_URL": comments.baseURL, "NOTIFICATIONS_SERVICE_URL": notifications.baseURL,
             "GATEWAY_REDIS_PREFIX": "e2e:\(unique):gateway:",
         ])
         defer { gateway.stop() }
@@ -89,5 +97,19 @@ struct ProjectManagementTests {
         let report = json(try await HTTPTestClient.send("GET", base + "/time-reports?from=\(day)&to=\(day)&group_by=task", headers: bob.bearer))
         let rows = report["rows"] as? [[String: Any]] ?? []
         #expect(rows.map { $0["group"] as? String } == ["ENG-1"] && rows.first?["seconds"] as? Int == stopped["duration_seconds"] as? Int, "\(report)")
+
+        // Bob comments on the task and mentions Ada; she is told, reacts, and the task list can show the count.
+        let comment = try await post("/comments", #"{"entity": "task:ENG-1", "body": "Tuned. @ada-\#(unique), can you check the idle?"}"#, as: bob.bearer)
+        #expect(comment["mentions"] as? [String] == [ada.id], "\(comment)")
+        try await waitUntil("Ada is told she was mentioned") {
+            let inbox = json(try await HTTPTestClient.send("GET", base + "/notifications?category=mentions", headers: ada.bearer))["data"] as? [[String: Any]] ?? []
+            return inbox.first?["title"] as? String == "Bob mentioned you on ENG-1"
+        }
+        let reacted = try await HTTPTestClient.send("PUT", base + "/comments/\(comment["id"] as? String ?? "")/reactions/+1", headers: ada.bearer)
+        #expect(reacted.status == 201, "\(reacted.body)")
+        let reply = try await post("/comments", #"{"entity": "task:ENG-1", "body": "Idle is fine.", "reply_to": "\#(comment["id"] as? String ?? "")"}"#, as: ada.bearer)
+        #expect(reply["thread_id"] as? String == comment["id"] as? String)
+        let counts = json(try await HTTPTestClient.send("GET", base + "/comment-counts?entities=task:ENG-1", headers: bob.bearer))
+        #expect(counts["data"] as? [String: Int] == ["task:ENG-1": 2], "\(counts)")
     }
 }

@@ -31,6 +31,9 @@ struct FleetSummary {
             let range = "from=\(today.adding(days: -35))&to=\(today)"
             lines.append(#"  curl -s '\#(gateway)/api/v1/time-reports?\#(range)&group_by=project' -H "Authorization: Bearer $TOKEN""#)
         }
+        if profile.services.contains("comments") {
+            lines.append(#"  curl -s '\#(gateway)/api/v1/comments?entity=task:WEB-1' -H "Authorization: Bearer $TOKEN""#)
+        }
         if profile.services.contains("catalog") {
             lines.append(#"  curl -s '\#(gateway)/api/v1/products?limit=3' -H "Authorization: Bearer $TOKEN""#)
         }
