@@ -19,7 +19,9 @@ func buildApplication(_ configuration: AuthConfiguration) async throws -> Flotil
         for client in declaredClients { try await clients.declare(client) }
         if !declaredClients.isEmpty { runtime.logger.info("service clients declared", metadata: ["clients": "\(declaredClients.map(\.clientID))"]) }
     }
-    let hasher = PasswordHasher(parameters: configuration.passwordHashing, maxConcurrent: configuration.maxConcurrentHashes)
+    let hasher = PasswordHasher(
+        parameters: configuration.passwordHashing, maxConcurrent: configuration.maxConcurrentHashes,
+        busyMessage: "Too many sign-ins are in progress. Retry in a moment.")
     let policy = PasswordPolicy(commonPasswords: CommonPasswords())
     let audit = AuditLog(logger: runtime.logger, metrics: runtime.metrics)
     let denylist = TokenDenylist(client: redis)

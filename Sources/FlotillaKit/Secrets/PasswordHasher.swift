@@ -1,6 +1,5 @@
 import Crypto
 import CryptoExtras
-import FlotillaKit
 import HTTPTypes
 import Synchronization
 #if canImport(FoundationEssentials)
@@ -16,18 +15,26 @@ import Foundation
 /// it runs on its own threads, `maxConcurrent` at a time, and at most `maxQueued` more wait;
 /// beyond that the caller gets 503 instead of queueing forever (a login flood cannot starve
 /// the server or its memory).
-final class PasswordHasher: Sendable {
-    struct Parameters: Sendable, Equatable {
+public final class PasswordHasher: Sendable {
+    /// scrypt's cost parameters.
+    public struct Parameters: Sendable, Equatable {
         /// log2 of scrypt's N (CPU/memory cost).
-        var logN: Int
-        var blockSize: Int
-        var parallelism: Int
+        public var logN: Int
+        public var blockSize: Int
+        public var parallelism: Int
+
+        public init(logN: Int, blockSize: Int, parallelism: Int) {
+            self.logN = logN
+            self.blockSize = blockSize
+            self.parallelism = parallelism
+        }
 
         var phcParameters: String { "ln=\(logN),r=\(blockSize),p=\(parallelism)" }
         var memoryBytes: Int { 128 * (1 << logN) * blockSize * parallelism }
     }
 
-    let parameters: Parameters
+    public let parameters: Parameters
+    private let busyMessage: String
     private let threads: BlockingCallPool
     private let waiting = Atomic<Int>(0)
     private let maxQueued: Int
@@ -36,7 +43,10 @@ final class PasswordHasher: Sendable {
     /// a wrong password.
     private let decoy: String
 
-    init(parameters: Parameters, maxConcurrent: Int, maxQueued: Int = 64) {
+    /// Hash with `parameters`, `maxConcurrent` at a time with `maxQueued` more waiting; beyond
+    /// that 503 `busy` with `busyMessage`.
+    public init(parameters: Parameters, maxConcurrent: Int, maxQueued: Int = 64, busyMessage: String = "Too many password checks are in progress. Retry in a moment.") {
+        self.busyMessage = busyMessage
         self.parameters = parameters
         self.threads = BlockingCallPool(threadCount: maxConcurrent)
         self.maxQueued = maxQueued
@@ -44,27 +54,27 @@ final class PasswordHasher: Sendable {
     }
 
     /// The PHC string for `password` with a fresh 16-byte salt.
-    func hash(_ password: String) async throws -> String {
+    public func hash(_ password: String) async throws -> String {
         let parameters = parameters
         return try await run { try Self.hash(password, parameters: parameters) }
     }
 
     /// Whether `password` matches `phc`. A malformed hash never matches.
-    func verify(_ password: String, against phc: String) async throws -> Bool {
+    public func verify(_ password: String, against phc: String) async throws -> Bool {
         try await run { Self.verify(password, against: phc) }
     }
 
     /// Spend the same time as a real verification, for an account that does not exist.
-    func verifyDecoy(_ password: String) async throws {
+    public func verifyDecoy(_ password: String) async throws {
         _ = try await verify(password, against: decoy)
     }
 
     /// Whether `phc` was made with other parameters than the current ones.
-    func needsRehash(_ phc: String) -> Bool {
+    public func needsRehash(_ phc: String) -> Bool {
         PHCString(phc)?.parameters != parameters
     }
 
-    func shutdown() async {
+    public func shutdown() async {
         await threads.shutdown()
     }
 
@@ -72,7 +82,7 @@ final class PasswordHasher: Sendable {
         guard waiting.add(1, ordering: .relaxed).newValue <= maxQueued else {
             waiting.subtract(1, ordering: .relaxed)
             throw APIError(
-                .serviceUnavailable, code: "busy", message: "Too many sign-ins are in progress. Retry in a moment.",
+                .serviceUnavailable, code: "busy", message: busyMessage,
                 headers: [.retryAfter: "1"])
         }
         defer { waiting.subtract(1, ordering: .relaxed) }
@@ -106,7 +116,7 @@ final class PasswordHasher: Sendable {
 }
 
 /// `a == b` in time independent of where they differ.
-func constantTimeEqual(_ a: [UInt8], _ b: [UInt8]) -> Bool {
+public func constantTimeEqual(_ a: [UInt8], _ b: [UInt8]) -> Bool {
     guard a.count == b.count else { return false }
     return zip(a, b).reduce(UInt8(0)) { $0 | ($1.0 ^ $1.1) } == 0
 }
