@@ -18,12 +18,7 @@ struct CommentAccess: Sendable {
     /// Whether the caller moderates `entity`'s project (admin or owner there, or platform admin).
     func moderates(_ entity: EntityReference, _ request: Request, _ principal: Principal) async throws -> Bool {
         if principal.isAdmin { return true }
-        do {
-            let document = try await projects.document(project: entity.project, user: principal.subject, authorization: request.headers[.authorization])
-            return document.role >= .admin
-        } catch let error as APIError where error.status == .notFound {
-            return false
-        }
+        return try await projects.administers(project: entity.project, user: principal.subject, authorization: request.headers[.authorization])
     }
 
     /// Of `users`, those who are members of `entity`'s project (so can see it and be told).

@@ -45,6 +45,16 @@ public struct ProjectAccessClient: Sendable {
         }
     }
 
+    /// Whether `user` administers project `key` (admin or owner there): who moderates what
+    /// other people attached to it (comments, files). No project for them is no.
+    public func administers(project key: String, user: String, authorization: String?) async throws -> Bool {
+        do {
+            return try await document(project: key, user: user, authorization: authorization).role >= .admin
+        } catch let error as APIError where error.status == .notFound {
+            return false
+        }
+    }
+
     /// Drop every cached answer about project `key`.
     public func invalidate(project key: String) async {
         await cache.invalidate(group: key)
