@@ -26,6 +26,11 @@ public final class RawHTTPConnection: @unchecked Sendable {
 
     deinit { close(descriptor) }
 
+    /// Hang up now (both directions), as a client whose connection drops mid-request.
+    public func hangUp() {
+        shutdown(descriptor, Int32(SHUT_RDWR))
+    }
+
     /// Send `bytes` as they are (a peer that has closed may refuse the rest: that is ignored).
     public func send(_ bytes: [UInt8]) async throws {
         let descriptor = self.descriptor
