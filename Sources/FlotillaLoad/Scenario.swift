@@ -65,6 +65,13 @@ public struct Scenario: Sendable {
             Step(name: "report", weight: 15, method: "GET", paths: TimeRange.reportPaths, bodies: []),
             Step(name: "timer", weight: 10, method: "POST", paths: ["/api/v1/timers"], bodies: [#"{"project": "WEB", "description": "Load-test timer"}"#]),
             Step(name: "task", weight: 10, method: "GET", paths: (1...30).map { "/api/v1/tasks/WEB-\($0)" }, bodies: []),
+            Step(name: "comments", weight: 10, method: "GET", paths: [
+                "/api/v1/comments?entity=task:WEB-1", "/api/v1/comments?entity=task:WEB-2",
+                "/api/v1/comment-counts?entities=" + (1...30).map { "task:WEB-\($0)" }.joined(separator: ","),
+            ], bodies: []),
+            Step(name: "comment", weight: 5, method: "POST", paths: ["/api/v1/comments"], bodies: [
+                #"{"entity": "task:WEB-3", "body": "Load-test comment on **WEB-3**"}"#, #"{"entity": "task:WEB-4", "body": "Another load-test comment"}"#,
+            ]),
         ]),
         "live": Scenario(name: "live", steps: [Step(name: "live", weight: 1, method: "GET", paths: ["/live"], bodies: [])]),
     ]
