@@ -26,6 +26,7 @@ let package = Package(
         .executable(name: "users", targets: ["Users"]),
         .executable(name: "time", targets: ["Time"]),
         .executable(name: "comments", targets: ["Comments"]),
+        .executable(name: "files", targets: ["Files"]),
     ],
     dependencies: [
         // `traits: []` keeps full Foundation (and ICU) out of service binaries.
@@ -252,6 +253,21 @@ let package = Package(
             plugins: ["EmbedMigrations", "EmbedResources"]
         ),
         .executableTarget(
+            name: "Files",
+            dependencies: [
+                "FlotillaKit",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "_NIOFileSystem", package: "swift-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings,
+            plugins: ["EmbedMigrations", "EmbedResources"]
+        ),
+        .executableTarget(
             name: "Tasks",
             dependencies: [
                 "FlotillaKit",
@@ -429,6 +445,18 @@ let package = Package(
                 "FlotillaKitTesting",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "FilesTests",
+            dependencies: [
+                "Files",
+                "FlotillaKit",
+                "FlotillaKitTesting",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: swiftSettings
         ),
