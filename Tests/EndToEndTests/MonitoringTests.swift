@@ -17,7 +17,7 @@ struct MonitoringTests {
     @Test func everyTargetUpAndEveryPanelHasData() async throws {
         let fleet = try await FleetUnderTest.start(profile: "all", environment: ["PASSWORD_SCRYPT_LOG_N": "10"])
         defer { fleet.abandon() }
-        let services = ["gateway", "auth", "users", "notifications", "projects", "tasks", "time", "comments", "habits", "catalog", "customers", "orders"]
+        let services = ["gateway", "auth", "users", "notifications", "projects", "tasks", "time", "comments", "files", "habits", "catalog", "customers", "orders"]
 
         // Prometheus: the local config's rules, scraping this fleet every second.
         let directory = fleet.home + "/prometheus"

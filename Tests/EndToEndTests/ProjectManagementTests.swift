@@ -15,7 +15,8 @@ struct ProjectManagementTests {
     /// Ada registers and creates an organization, invites Bob by email; Bob registers and
     /// accepts. Ada makes a project with a task and Bob in it; Bob times his work on the task,
     /// submits his week, and Ada, the project's admin, approves it. Bob comments on the task
-    /// mentioning Ada; she is notified, reacts and replies.
+    /// mentioning Ada, who attached a file to it; she is notified, reacts and replies, and shares
+    /// the file with a link anyone can download from.
     @Test func inviteAColleagueWhoLogsTimeOnATaskAndHasTheWeekApproved() async throws {
         let fleet = ProfileServices(tag: "pm")
         let unique = fleet.unique
@@ -34,11 +35,14 @@ struct ProjectManagementTests {
         defer { comments.stop() }
         let notifications = try fleet.service("notifications", auth: auth, ["NOTIFICATIONS_MAIL_DIR": NSTemporaryDirectory() + "e2e-pm-mail-\(unique)"])
         defer { notifications.stop() }
-        for service in [auth, users, projects, tasks, time, comments, notifications] { try await service.waitUntilAnswering("/ready") }
+        let files = try fleet.service(
+            "files", auth: auth, ["PROJECTS_SERVICE_URL": projects.baseURL, "TASKS_SERVICE_URL": tasks.baseURL, "FILES_STORAGE_PATH": NSTemporaryDirectory() + "e2e-pm-files-\(unique)"])
+        defer { files.stop() }
+        for service in [auth, users, projects, tasks, time, comments, notifications, files] { try await service.waitUntilAnswering("/ready") }
         let gateway = try ServiceProcess(executable: "gateway", environment: [
             "REDIS_URL": try TestRedis.url(), "LOG_LEVEL": "warning", "AUTH_SERVICE_URL": auth.baseURL, "USERS_SERVICE_URL": users.baseURL,
             "PROJECTS_SERVICE_URL": projects.baseURL, "TASKS_SERVICE_URL": tasks.baseURL, "TIME_SERVICE_URL": time.baseURL,
-            "COMMENTS_SERVICE_URL": comments.baseURL, "NOTIFICATIONS_SERVICE_URL": notifications.baseURL,
+            "COMMENTS_SERVICE_URL": comments.baseURL, "NOTIFICATIONS_SERVICE_URL": notifications.baseURL, "FILES_SERVICE_URL": files.baseURL,
             "GATEWAY_REDIS_PREFIX": "e2e:\(unique):gateway:",
         ])
         defer { gateway.stop() }
@@ -98,7 +102,16 @@ struct ProjectManagementTests {
         let rows = report["rows"] as? [[String: Any]] ?? []
         #expect(rows.map { $0["group"] as? String } == ["ENG-1"] && rows.first?["seconds"] as? Int == stopped["duration_seconds"] as? Int, "\(report)")
 
-        // Bob comments on the task and mentions Ada; she is told, reacts, and the task list can show the count.
+        // Ada attaches a file to the task; Bob comments mentioning her; she is told, reacts, and
+        // shares the file with a link anyone can download from.
+        let attachment = Array("Idle: 850 rpm\nMixture: 2.5 turns\n".utf8)
+        let uploaded = try await HTTPTestClient.send(
+            "POST", base + "/files?entity=task:ENG-1&name=carburettor-settings.txt", headers: ada.bearer + [("Content-Type", "text/plain")],
+            body: String(decoding: attachment, as: UTF8.self))
+        #expect(uploaded.status == 201, "\(uploaded.body)")
+        let fileID = try #require(json(uploaded)["id"] as? String)
+        let listed = json(try await HTTPTestClient.send("GET", base + "/files?entity=task:ENG-1", headers: bob.bearer))["data"] as? [[String: Any]] ?? []
+        #expect(listed.compactMap { $0["name"] as? String } == ["carburettor-settings.txt"])
         let comment = try await post("/comments", #"{"entity": "task:ENG-1", "body": "Tuned. @ada-\#(unique), can you check the idle?"}"#, as: bob.bearer)
         #expect(comment["mentions"] as? [String] == [ada.id], "\(comment)")
         try await waitUntil("Ada is told she was mentioned") {
@@ -111,5 +124,9 @@ struct ProjectManagementTests {
         #expect(reply["thread_id"] as? String == comment["id"] as? String)
         let counts = json(try await HTTPTestClient.send("GET", base + "/comment-counts?entities=task:ENG-1", headers: bob.bearer))
         #expect(counts["data"] as? [String: Int] == ["task:ENG-1": 2], "\(counts)")
+        let link = try await post("/files/\(fileID)/links", #"{"max_downloads": 5}"#, as: ada.bearer)
+        let path = try #require(link["path"] as? String, "\(link)")
+        let shared = try await HTTPTestClient.send("GET", base + path)
+        #expect(shared.status == 200 && shared.body == String(decoding: attachment, as: UTF8.self), "\(shared.status) \(shared.body)")
     }
 }

@@ -79,6 +79,8 @@ DASHBOARDS = {
         panel("Timesheets submitted per second", f'sum(rate(time_timesheets_submitted_total{{{SEL}}}[{R}])) or vector(0)', "ops", "submitted"),
         panel("Timesheets approved per second", f'sum(rate(time_timesheets_approved_total{{{SEL}}}[{R}])) or vector(0)', "ops", "approved"),
         panel("Comments posted per second", f'sum(rate(comments_posted_total{{{SEL}}}[{R}])) or vector(0)', "ops", "posted"),
+        panel("File uploads per second", f'sum(rate(files_uploaded_total{{{SEL}}}[{R}])) or vector(0)', "ops", "uploads"),
+        panel("Bytes uploaded per second", f'sum(rate(files_uploaded_bytes_total{{{SEL}}}[{R}])) or vector(0)', "Bps", "bytes"),
         panel("Mentions per second", f'sum(rate(comments_mentions_total{{{SEL}}}[{R}])) or vector(0)', "ops", "mentions"),
         panel("Invitations accepted per second", f'sum(rate(users_invitations_accepted_total{{{SEL}}}[{R}])) or vector(0)', "ops", "accepted"),
     ]),

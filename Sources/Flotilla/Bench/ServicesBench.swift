@@ -12,7 +12,7 @@ struct ServicesBench {
     let seconds: Int
     var staticBinaries: String?
 
-    static let services = ["auth", "users", "notifications", "projects", "tasks", "time", "comments", "habits", "catalog", "customers", "orders", "gateway"]
+    static let services = ["auth", "users", "notifications", "projects", "tasks", "time", "comments", "files", "habits", "catalog", "customers", "orders", "gateway"]
 
     /// One service's figures.
     struct Row: Codable {

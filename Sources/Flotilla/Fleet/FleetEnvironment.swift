@@ -50,6 +50,8 @@ struct FleetEnvironment: Sendable {
         case "notifications":
             // No SMTP relay locally: emails become .eml files under .flotilla/mail.
             variables["NOTIFICATIONS_MAIL_DIR"] = home.mail.path
+        case "files":
+            variables["FILES_STORAGE_PATH"] = home.files.path
         case "gateway":
             if let gatewayRoutes {
                 variables["GATEWAY_ROUTES"] = gatewayRoutes

@@ -17,6 +17,8 @@ struct FleetHome: Sendable {
     var logs: URL { root.appendingPathComponent("logs") }
     /// Where notifications writes emails as `.eml` files (no SMTP relay locally).
     var mail: URL { root.appendingPathComponent("mail") }
+    /// The files service's blobs.
+    var files: URL { root.appendingPathComponent("files") }
     var runRecord: URL { root.appendingPathComponent("run.json") }
     /// The orders service's client secret, declared to auth too, so orders can put stock back
     /// as it does in a cluster; made once per home, readable by its owner only.

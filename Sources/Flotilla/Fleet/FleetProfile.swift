@@ -14,10 +14,10 @@ enum FleetProfile: String, CaseIterable, ExpressibleByArgument, Sendable {
 
     /// Services with an executable in this package, in start order: auth first (others
     /// fetch its keys), the gateway last (it fronts the rest).
-    static let built = ["auth", "users", "notifications", "projects", "tasks", "time", "comments", "habits", "catalog", "orders", "customers", "gateway"]
+    static let built = ["auth", "users", "notifications", "projects", "tasks", "time", "comments", "files", "habits", "catalog", "orders", "customers", "gateway"]
 
     /// Services with a `seed` subcommand (demo data).
-    static let seeded: Set<String> = ["habits", "catalog", "orders", "customers", "notifications", "projects", "tasks", "users", "time", "comments"]
+    static let seeded: Set<String> = ["habits", "catalog", "orders", "customers", "notifications", "projects", "tasks", "users", "time", "comments", "files"]
 
     /// Every service the profile's seed describes, built or not.
     var planned: Set<String> {

@@ -38,7 +38,10 @@ struct GatewayRoute: Sendable {
 }
 
 extension RouteTable {
+    /// The methods a route serves when it names none.
     static let knownMethods: [HTTPRequest.Method] = [.get, .head, .post, .put, .patch, .delete]
+    /// What a route may name: those and `OPTIONS` (tus asks the upstream for its capabilities).
+    static let nameableMethods: [HTTPRequest.Method] = knownMethods + [.options]
 
     /// The table's routes, longest prefix first, or every problem found in it.
     func compile(source: String) throws(RouteTableError) -> [GatewayRoute] {
@@ -86,10 +89,10 @@ extension RouteTable {
             }
             var methods = Set<HTTPRequest.Method>()
             for name in route.methods ?? Self.knownMethods.map(\.rawValue) {
-                if let method = Self.knownMethods.first(where: { $0.rawValue == name.uppercased() }) {
+                if let method = Self.nameableMethods.first(where: { $0.rawValue == name.uppercased() }) {
                     methods.insert(method)
                 } else {
-                    routeProblems.append("\(at).methods: '\(name)' is not one of \(Self.knownMethods.map(\.rawValue).joined(separator: ", "))")
+                    routeProblems.append("\(at).methods: '\(name)' is not one of \(Self.nameableMethods.map(\.rawValue).joined(separator: ", "))")
                 }
             }
             if methods.contains(.get) { methods.insert(.head) }
