@@ -39,6 +39,11 @@ static inline CURLcode flotilla_getinfo_double(CURL *handle, CURLINFO info, doub
     return curl_easy_getinfo(handle, info, value);
 }
 
+/// Resume a transfer its read or write callback paused (`CURLPAUSE_CONT` is not importable).
+static inline CURLcode flotilla_unpause(CURL *handle) {
+    return curl_easy_pause(handle, CURLPAUSE_CONT);
+}
+
 static inline CURLMcode flotilla_multi_setopt_long(CURLM *handle, CURLMoption option, long value) {
     return curl_multi_setopt(handle, option, value);
 }

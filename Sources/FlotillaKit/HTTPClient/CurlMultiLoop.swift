@@ -10,8 +10,9 @@ import Synchronization
 /// connection cache.
 final class CurlMultiLoop: @unchecked Sendable {
     private enum Command {
-        case add(CurlTransfer)
-        case cancel(CurlTransfer)
+        case add(any CurlJob)
+        case cancel(any CurlJob, any Error)
+        case unpause(any CurlJob)
     }
 
     private let multi: UnsafeMutableRawPointer
@@ -20,7 +21,7 @@ final class CurlMultiLoop: @unchecked Sendable {
     private let stopping = Atomic<Bool>(false)
     private let thread = BlockingCallPool(threadCount: 1)
     /// Transfers added to the multi handle, by easy handle; loop thread only.
-    private var running: [UnsafeMutableRawPointer: CurlTransfer] = [:]
+    private var running: [UnsafeMutableRawPointer: any CurlJob] = [:]
 
     init(maxConnections: Int) {
         curl_global_init(Int(CURL_GLOBAL_ALL))
@@ -47,8 +48,23 @@ final class CurlMultiLoop: @unchecked Sendable {
                 enqueue(.add(transfer))
             }
         } onCancel: {
-            enqueue(.cancel(transfer))
+            enqueue(.cancel(transfer, CancellationError()))
         }
+    }
+
+    /// Start `job`; it reports its own progress (a streaming transfer).
+    func start(_ job: any CurlJob) {
+        enqueue(.add(job))
+    }
+
+    /// Stop `job` with `error` (if it is still running).
+    func cancel(_ job: any CurlJob, _ error: any Error) {
+        enqueue(.cancel(job, error))
+    }
+
+    /// Let `job` go on after one of its callbacks paused it.
+    func unpause(_ job: any CurlJob) {
+        enqueue(.unpause(job))
     }
 
     /// Stop the thread; transfers still running fail.
@@ -78,9 +94,9 @@ final class CurlMultiLoop: @unchecked Sendable {
             }
             finishCompleted()
         }
-        for transfer in running.values {
-            curl_multi_remove_handle(multi, transfer.handle)
-            finish(transfer, .failure(HTTPClientError(.transport, "client shut down")))
+        for job in running.values {
+            curl_multi_remove_handle(multi, job.handle)
+            job.abort(HTTPClientError(.transport, "client shut down"))
         }
         running = [:]
         curl_multi_cleanup(multi)
@@ -89,13 +105,16 @@ final class CurlMultiLoop: @unchecked Sendable {
     private func runCommands() {
         for command in commands.withLock({ pending in defer { pending = [] }; return pending }) {
             switch command {
-            case .add(let transfer):
-                running[transfer.handle] = transfer
-                curl_multi_add_handle(multi, transfer.handle)
-            case .cancel(let transfer):
-                guard running.removeValue(forKey: transfer.handle) != nil else { continue }
-                curl_multi_remove_handle(multi, transfer.handle)
-                finish(transfer, .failure(CancellationError()))
+            case .add(let job):
+                running[job.handle] = job
+                curl_multi_add_handle(multi, job.handle)
+            case .cancel(let job, let error):
+                guard running.removeValue(forKey: job.handle) != nil else { continue }
+                curl_multi_remove_handle(multi, job.handle)
+                job.abort(error)
+            case .unpause(let job):
+                // Resuming may call the job's callbacks right here, on this thread.
+                if running[job.handle] != nil { flotilla_unpause(job.handle) }
             }
         }
     }
@@ -104,16 +123,21 @@ final class CurlMultiLoop: @unchecked Sendable {
         var queued: Int32 = 0
         while let message = curl_multi_info_read(multi, &queued) {
             guard message.pointee.msg == CURLMSG_DONE, let handle = message.pointee.easy_handle,
-                let transfer = running.removeValue(forKey: handle)
+                let job = running.removeValue(forKey: handle)
             else { continue }
             let code = message.pointee.data.result
             curl_multi_remove_handle(multi, handle)
-            finish(transfer, transfer.outcome(code))
+            job.complete(code)
         }
     }
+}
 
-    private func finish(_ transfer: CurlTransfer, _ result: Result<HTTPClientResponse, any Error>) {
-        transfer.continuation?.resume(with: result)
-        transfer.continuation = nil
-    }
+/// A transfer the multi loop runs: its easy handle, and what to do when curl is done with it
+/// or it is stopped. Both are called on the loop's thread.
+protocol CurlJob: AnyObject, Sendable {
+    var handle: UnsafeMutableRawPointer { get }
+    /// curl finished the transfer with `code`.
+    func complete(_ code: CURLcode)
+    /// The transfer was stopped before curl finished it.
+    func abort(_ error: any Error)
 }

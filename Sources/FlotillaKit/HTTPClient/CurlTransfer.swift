@@ -2,7 +2,7 @@ import CCurl
 
 /// One request in flight: its easy handle and what has arrived so far. Touched only by the
 /// multi loop's thread between `start` and completion.
-final class CurlTransfer: @unchecked Sendable {
+final class CurlTransfer: CurlJob, @unchecked Sendable {
     let handle: UnsafeMutableRawPointer
     private var headerList: UnsafeMutablePointer<curl_slist>?
     private let maxResponseBytes: Int
@@ -18,34 +18,43 @@ final class CurlTransfer: @unchecked Sendable {
         self.handle = handle
         self.maxResponseBytes = maxResponseBytes
         errorBuffer.initialize(repeating: 0, count: Int(CURL_ERROR_SIZE))
-        flotilla_setopt_pointer(handle, CURLOPT_ERRORBUFFER, errorBuffer)
-        flotilla_setopt_string(handle, CURLOPT_URL, request.url)
-        flotilla_setopt_string(handle, CURLOPT_CUSTOMREQUEST, request.method)
-        if request.method == "HEAD" { flotilla_setopt_long(handle, CURLOPT_NOBODY, 1) }
+        headerList = Self.configure(handle, request, errorBuffer: errorBuffer)
         if let body = request.body {
             flotilla_setopt_off_t(handle, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(body.count))
             _ = body.withUnsafeBytes { flotilla_setopt_pointer(handle, CURLOPT_COPYPOSTFIELDS, UnsafeMutableRawPointer(mutating: $0.baseAddress)) }
         }
-        for (name, value) in request.headers {
-            headerList = curl_slist_append(headerList, "\(name): \(value)")
-        }
-        // No "Expect: 100-continue" round trip for bodies.
-        headerList = curl_slist_append(headerList, "Expect:")
-        flotilla_setopt_slist(handle, CURLOPT_HTTPHEADER, headerList)
         let milliseconds = max(1, timeout.wholeMilliseconds)
         flotilla_setopt_long(handle, CURLOPT_TIMEOUT_MS, milliseconds)
         flotilla_setopt_long(handle, CURLOPT_CONNECTTIMEOUT_MS, milliseconds)
-        flotilla_setopt_long(handle, CURLOPT_NOSIGNAL, 1)
-        flotilla_setopt_long(handle, CURLOPT_HTTP_VERSION, Int(CURL_HTTP_VERSION_2TLS))
-        flotilla_setopt_long(handle, CURLOPT_SSL_VERIFYPEER, 1)
-        flotilla_setopt_long(handle, CURLOPT_SSL_VERIFYHOST, 2)
-        flotilla_setopt_long(handle, CURLOPT_TCP_NODELAY, 1)
         let context = Unmanaged.passUnretained(self).toOpaque()
         flotilla_setopt_pointer(handle, CURLOPT_PRIVATE, context)
         flotilla_setopt_pointer(handle, CURLOPT_WRITEDATA, context)
         flotilla_setopt_callback(handle, CURLOPT_WRITEFUNCTION, curlWriteBody)
         flotilla_setopt_pointer(handle, CURLOPT_HEADERDATA, context)
         flotilla_setopt_callback(handle, CURLOPT_HEADERFUNCTION, curlWriteHeader)
+    }
+
+    /// What every transfer sets on its easy handle: URL, method, headers (without `Expect:
+    /// 100-continue`), error buffer, HTTP/2 over TLS, verified TLS, no signals, no Nagle. The
+    /// header list returned must outlive the transfer.
+    static func configure(_ handle: UnsafeMutableRawPointer, _ request: HTTPClientRequest, errorBuffer: UnsafeMutablePointer<CChar>) -> UnsafeMutablePointer<curl_slist>? {
+        flotilla_setopt_pointer(handle, CURLOPT_ERRORBUFFER, errorBuffer)
+        flotilla_setopt_string(handle, CURLOPT_URL, request.url)
+        flotilla_setopt_string(handle, CURLOPT_CUSTOMREQUEST, request.method)
+        if request.method == "HEAD" { flotilla_setopt_long(handle, CURLOPT_NOBODY, 1) }
+        var headerList: UnsafeMutablePointer<curl_slist>?
+        for (name, value) in request.headers {
+            headerList = curl_slist_append(headerList, "\(name): \(value)")
+        }
+        // No "Expect: 100-continue" round trip for bodies.
+        headerList = curl_slist_append(headerList, "Expect:")
+        flotilla_setopt_slist(handle, CURLOPT_HTTPHEADER, headerList)
+        flotilla_setopt_long(handle, CURLOPT_NOSIGNAL, 1)
+        flotilla_setopt_long(handle, CURLOPT_HTTP_VERSION, Int(CURL_HTTP_VERSION_2TLS))
+        flotilla_setopt_long(handle, CURLOPT_SSL_VERIFYPEER, 1)
+        flotilla_setopt_long(handle, CURLOPT_SSL_VERIFYHOST, 2)
+        flotilla_setopt_long(handle, CURLOPT_TCP_NODELAY, 1)
+        return headerList
     }
 
     deinit {
@@ -64,9 +73,13 @@ final class CurlTransfer: @unchecked Sendable {
         return true
     }
 
-    /// Record one header line (raw bytes, CRLF included); a new status line (redirect,
-    /// 100 Continue) starts over.
+    /// Record one header line (raw bytes, CRLF included).
     func receiveHeader(_ line: UnsafeRawBufferPointer) {
+        Self.parseHeader(line, into: &headers)
+    }
+
+    /// Add header `line` to `headers`; a new status line (redirect, 100 Continue) starts over.
+    static func parseHeader(_ line: UnsafeRawBufferPointer, into headers: inout [(String, String)]) {
         if line.starts(with: "HTTP/".utf8) {
             headers = []
             return
@@ -78,6 +91,16 @@ final class CurlTransfer: @unchecked Sendable {
         while end > start, line[end - 1].isASCIIWhitespace { end -= 1 }
         let name = String(decoding: UnsafeRawBufferPointer(rebasing: line[..<colon]), as: UTF8.self)
         headers.append((name, String(decoding: UnsafeRawBufferPointer(rebasing: line[start..<end]), as: UTF8.self)))
+    }
+
+    func complete(_ code: CURLcode) {
+        continuation?.resume(with: outcome(code))
+        continuation = nil
+    }
+
+    func abort(_ error: any Error) {
+        continuation?.resume(throwing: error)
+        continuation = nil
     }
 
     /// The response, or the error, once curl reports `code` for this transfer.

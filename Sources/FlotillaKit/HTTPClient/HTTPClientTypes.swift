@@ -54,6 +54,8 @@ public struct HTTPClientError: Error, Sendable, Equatable, CustomStringConvertib
         case circuitOpen = "circuit_open"
         /// The upstream's bulkhead is full: no call was made.
         case bulkheadFull = "bulkhead_full"
+        /// A streamed request body stopped arriving from its producer (a stalled client).
+        case bodyStalled = "body_stalled"
         /// Any other transport failure.
         case transport
     }

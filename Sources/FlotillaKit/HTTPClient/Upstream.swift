@@ -1,3 +1,4 @@
+public import NIOCore
 public import Logging
 import Prometheus
 import Synchronization
@@ -77,6 +78,37 @@ public final class Upstream: Sendable {
                 guard let wait = retryDelay(failure, attempt: attempt, request: request, deadline: deadline) else { throw error }
                 try await retry(after: wait, attempt: &attempt)
             }
+        }
+    }
+
+    /// Stream a call to `path` (``FlotillaHTTPClient/stream(_:body:length:connectTimeout:idleTimeout:)``):
+    /// through the breaker and the bulkhead (held until the response head arrives), never
+    /// retried (the body cannot be sent twice).
+    public func stream<Body: AsyncSequence & Sendable>(
+        _ method: String, _ path: String, headers: [(String, String)], body: Body?, length: Int64?, idleTimeout: Duration
+    ) async throws -> HTTPClientStreamingResponse where Body.Element == ByteBuffer {
+        guard bulkhead.tryEnter() else {
+            metrics.recordCall(method: method, outcome: HTTPClientError.Kind.bulkheadFull.rawValue)
+            throw HTTPClientError(.bulkheadFull, "\(name): \(policy.maxConcurrentCalls) calls already in flight")
+        }
+        defer { bulkhead.leave() }
+        let started = ContinuousClock.now
+        if case .rejected(let retryAfter) = breaker.withLock({ $0.admit(now: started) }) {
+            publishBreakerState()
+            metrics.recordCall(method: method, outcome: HTTPClientError.Kind.circuitOpen.rawValue)
+            throw HTTPClientError(.circuitOpen, "\(name) is failing; calls are refused for another \(retryAfter)")
+        }
+        do {
+            let response = try await client.stream(
+                HTTPClientRequest(method: method, url: baseURL + path, headers: headers), body: body, length: length,
+                connectTimeout: policy.timeout, idleTimeout: idleTimeout)
+            record(failed: response.status >= 500, since: started)
+            metrics.recordCall(method: method, outcome: String(response.status))
+            return response
+        } catch let error as HTTPClientError {
+            record(failed: true, since: started)
+            metrics.recordCall(method: method, outcome: error.kind.rawValue)
+            throw error
         }
     }
 
