@@ -1,5 +1,5 @@
 public import Hummingbird
-import NIOCore
+public import NIOCore
 
 /// The request context of every Flotilla service.
 ///
@@ -21,12 +21,15 @@ public struct FlotillaRequestContext: RequestContext {
     public var clientIP: String?
     /// The authenticated caller, set by ``AuthenticationMiddleware``.
     public var principal: Principal?
+    /// The event loop of the request's connection (what a streamed response paces itself by).
+    public let eventLoop: any EventLoop
 
     public init(source: ApplicationRequestContextSource) {
         self.coreContext = .init(source: source)
         // Replaced by CorrelationMiddleware, the first middleware, before anything reads it.
         self.correlation = RequestCorrelation(requestID: "-", trace: .unset)
         self.maxUploadSize = 1 << 20
+        self.eventLoop = source.channel.eventLoop
         self.peerIP = source.channel.remoteAddress?.ipAddress
         self.clientIP = peerIP
         self.remoteAddress = source.channel.remoteAddress.flatMap { address in

@@ -42,6 +42,7 @@ public enum ServiceCommand {
         let arguments = Array(arguments.dropFirst())
         switch arguments.first {
         case nil, "serve":
+            AllocatorTuning.apply()
             exit(await serve(build: build))
         case "migrate":
             exit(await migrate(identity: identity, migrations: migrations, environment: EnvironmentReader()))
