@@ -12,6 +12,15 @@ public final class ServiceProcess: Sendable {
     /// Port the service listens on.
     public let port: Int
 
+    /// The most memory the process has held resident so far (`VmHWM`), in bytes; nil once it is gone.
+    public var peakResidentBytes: Int? {
+        guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
+            let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
+            let kilobytes = line.split(separator: " ").dropFirst().first.flatMap({ Int($0) })
+        else { return nil }
+        return kilobytes * 1024
+    }
+
     /// Start `executable` (a product of this package) on a free loopback port with the
     /// extra `environment`. Started with posix_spawn (``CleanSpawn``): Foundation's `Process`
     /// crashed inside `run()` on a loaded suite.

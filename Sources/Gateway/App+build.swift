@@ -3,7 +3,12 @@ import Hummingbird
 
 /// Build the gateway application; used by `main` and by the tests.
 func buildApplication(_ configuration: GatewayConfiguration, httpClient: FlotillaHTTPClient? = nil) -> FlotillaApplication {
-    let runtime = ServiceRuntime(configuration: configuration.service)
+    var service = configuration.service
+    // The kit's body limit lets streamed bodies in; the proxy holds each route to its own.
+    if configuration.routes.contains(where: \.stream) {
+        service.maxBodyBytes = max(configuration.maxBufferedBodyBytes, configuration.maxStreamedBodyBytes)
+    }
+    let runtime = ServiceRuntime(configuration: service)
     // URLs are resolved in the configuration; the upstreams take them as they are.
     let environment = EnvironmentReader([:])
     let client = httpClient ?? FlotillaHTTPClient(configuration: .init(userAgent: "flotilla-gateway/\(GatewayApp.identity.version)"))
@@ -48,7 +53,7 @@ func buildApplication(_ configuration: GatewayConfiguration, httpClient: Flotill
     let proxy = GatewayProxy(
         routes: configuration.routes, upstreams: upstreams, authorizer: RouteAuthorizer(verifier: verifier), rateLimiter: rateLimiter,
         cache: ResponseCache(client: redis, logger: runtime.logger, prefix: configuration.redisKeyPrefix + "cache:"), trustedProxies: configuration.service.trustedProxies,
-        metrics: GatewayMetrics(metrics: runtime.metrics))
+        metrics: GatewayMetrics(metrics: runtime.metrics), bodyLimits: (buffered: configuration.maxBufferedBodyBytes, streamed: configuration.maxStreamedBodyBytes))
     // Last, so it wraps only the not-found responder: what no local route answers is proxied.
     router.add(middleware: proxy)
     return runtime.makeApplication(router: router, services: httpClient == nil ? [client, redis] : [redis])

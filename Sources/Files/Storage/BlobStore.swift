@@ -27,8 +27,8 @@ protocol BlobStore: Sendable {
     /// Drop a staged blob that will not be committed.
     func discard(_ staged: StagedBlob) async
 
-    /// Bytes `range` of blob `sha256`, streamed.
-    func read(_ sha256: String, range: ClosedRange<Int64>) -> ResponseBody
+    /// Bytes `range` of blob `sha256`, streamed at the pace of the connection on `eventLoop`.
+    func read(_ sha256: String, range: ClosedRange<Int64>, pacedOn eventLoop: any EventLoop) -> ResponseBody
 
     /// Whether blob `sha256` is stored.
     func contains(_ sha256: String) async throws -> Bool

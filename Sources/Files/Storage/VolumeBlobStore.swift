@@ -37,7 +37,7 @@ struct VolumeBlobStore: BlobStore {
         var head: [UInt8] = []
         do {
             try await fileSystem.withFileHandle(forWritingAt: FilePath(location), options: .newFile(replaceExisting: false)) { handle in
-                try await handle.withBufferedWriter { writer in
+                try await handle.withBufferedWriter(capacity: .kibibytes(128)) { writer in
                     for try await chunk in body {
                         size += Int64(chunk.readableBytes)
                         guard size <= limit else { throw UploadLimit.tooLarge(limit: Int64(limit)) }
@@ -62,7 +62,7 @@ struct VolumeBlobStore: BlobStore {
         try await fileSystem.withFileHandle(forWritingAt: partialPath(name), options: .modifyFile(createIfNecessary: true)) { handle in
             // Whatever a dropped connection wrote past the recorded offset is overwritten.
             try await handle.resize(to: .bytes(offset))
-            try await handle.withBufferedWriter(startingAtAbsoluteOffset: offset) { writer in
+            try await handle.withBufferedWriter(startingAtAbsoluteOffset: offset, capacity: .kibibytes(128)) { writer in
                 var chunks = body.makeAsyncIterator()
                 while true {
                     let next: ByteBuffer?
@@ -116,13 +116,11 @@ struct VolumeBlobStore: BlobStore {
         await removeQuietly(staged.location)
     }
 
-    func read(_ sha256: String, range: ClosedRange<Int64>) -> ResponseBody {
+    func read(_ sha256: String, range: ClosedRange<Int64>, pacedOn eventLoop: any EventLoop) -> ResponseBody {
         let path = blobPath(sha256)
         return ResponseBody(contentLength: Int(range.upperBound - range.lowerBound + 1)) { writer in
             try await fileSystem.withFileHandle(forReadingAt: path) { handle in
-                for try await chunk in handle.readChunks(in: range, chunkLength: .kibibytes(128)) {
-                    try await writer.write(chunk)
-                }
+                try await writer.write(paced: handle.readChunks(in: range, chunkLength: .kibibytes(64)), on: eventLoop)
             }
             try await writer.finish(nil)
         }

@@ -25,6 +25,10 @@ struct GatewayConfiguration: Sendable {
     var hstsMaxAge: Duration
     var maxURLBytes: Int
     var maxHeaderBytes: Int
+    /// The largest body a route collects before forwarding (`MAX_BODY_BYTES`, 1 MiB).
+    var maxBufferedBodyBytes: Int
+    /// The largest body a streamed route passes through (`GATEWAY_MAX_STREAMED_BODY_BYTES`, 1 GiB).
+    var maxStreamedBodyBytes: Int
     /// Prefix of the gateway's Redis keys (rate-limit windows, cached responses).
     var redisKeyPrefix: String
 
@@ -39,6 +43,8 @@ struct GatewayConfiguration: Sendable {
         maxURLBytes = environment.integer("GATEWAY_MAX_URL_BYTES", default: 8192, in: 256...65_536)
         maxHeaderBytes = environment.integer("GATEWAY_MAX_HEADER_BYTES", default: 16_384, in: 1024...262_144)
         redisKeyPrefix = environment.string("GATEWAY_REDIS_PREFIX", default: "flotilla:gateway:")
+        maxBufferedBodyBytes = service.maxBodyBytes
+        maxStreamedBodyBytes = environment.integer("GATEWAY_MAX_STREAMED_BODY_BYTES", default: 1 << 30, in: 1024...(1 << 40))
         cors = CORSPolicy()
         cors.origins = Self.list(environment.raw("CORS_ALLOWED_ORIGINS")) ?? []
         cors.methods = Self.list(environment.raw("CORS_ALLOWED_METHODS"))?.map { $0.uppercased() } ?? cors.methods

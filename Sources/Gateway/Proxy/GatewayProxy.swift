@@ -19,6 +19,8 @@ struct GatewayProxy: RouterMiddleware {
     let cache: ResponseCache
     let trustedProxies: TrustedProxies
     let metrics: GatewayMetrics
+    /// The largest request body a buffered route collects, and a streamed route passes.
+    let bodyLimits: (buffered: Int, streamed: Int)
 
     func route(for path: String) -> GatewayRoute? {
         GatewayRoute.first(in: routes, matching: path)
@@ -51,6 +53,9 @@ struct GatewayProxy: RouterMiddleware {
         do {
             if case .failure(let rejection) = authentication { throw rejection }
             try authorizer.authorize(principal, route: route)
+            if route.stream {
+                return try await StreamingForwarder(proxy: self).forward(request, route: route, limit: limit, context: context)
+            }
             return try await forward(request, route: route, principal: principal, limit: limit, context: context)
         } catch var error as APIError where error.headers[.rateLimitLimit] == nil {
             // Errors after the budgets were counted still say where they stand.
@@ -94,9 +99,11 @@ struct GatewayProxy: RouterMiddleware {
 
     func call(_ request: Request, route: GatewayRoute, target: String, context: FlotillaRequestContext) async throws -> HTTPClientResponse {
         guard let upstream = upstreams[route.upstream] else { throw APIError.internalError }
-        let body = try await request.body.collect(upTo: context.maxUploadSize)
-        let peer = context.peerIP ?? "unknown"
-        let headers = ForwardedHeaders.upstreamRequestHeaders(request.headers, authority: request.head.authority, peerIP: peer, peerIsTrusted: trustedProxies.isTrusted(peer))
+        if let declared = request.headers[.contentLength].flatMap(Int.init), declared > bodyLimits.buffered {
+            throw APIError.payloadTooLarge(limit: bodyLimits.buffered)
+        }
+        let body = try await request.body.collect(upTo: bodyLimits.buffered)
+        let headers = upstreamHeaders(request, context: context)
         do {
             return try await upstream.execute(
                 request.method.rawValue, target, headers: headers,
@@ -106,5 +113,11 @@ struct GatewayProxy: RouterMiddleware {
             context.logger.warning("upstream call failed", metadata: ["upstream": "\(route.upstream)", "error.description": "\(error)"])
             throw UpstreamFailure.apiError(for: error, upstream: route.upstream)
         }
+    }
+
+    /// The headers sent upstream: the client's, less hop-by-hop ones, with forwarding headers.
+    func upstreamHeaders(_ request: Request, context: FlotillaRequestContext) -> [(String, String)] {
+        let peer = context.peerIP ?? "unknown"
+        return ForwardedHeaders.upstreamRequestHeaders(request.headers, authority: request.head.authority, peerIP: peer, peerIsTrusted: trustedProxies.isTrusted(peer))
     }
 }

@@ -15,6 +15,8 @@ struct GatewayRoute: Sendable {
     let cacheTTL: Duration
     let timeout: Duration
     let retry: Bool
+    /// Bodies stream through (``RouteTable/RouteOptions/stream``).
+    let stream: Bool
 
     /// The first of `routes` (in table order) whose prefix `path` is under.
     static func first(in routes: [GatewayRoute], matching path: String) -> GatewayRoute? {
@@ -106,13 +108,15 @@ extension RouteTable {
             if policies[route.rateLimit] == nil { routeProblems.append("\(at).rate_limit: no policy named '\(route.rateLimit)'") }
             if !(0...86_400).contains(route.cacheTTLSeconds) { routeProblems.append("\(at).cache_ttl_seconds must be 0 to 86400") }
             if !(1...120_000).contains(route.timeoutMilliseconds) { routeProblems.append("\(at).timeout_ms must be 1 to 120000") }
+            if route.stream && route.cacheTTLSeconds > 0 { routeProblems.append("\(at): a streamed route cannot be cached") }
             problems += routeProblems
             guard routeProblems.isEmpty, let policy = policies[route.rateLimit] else { continue }
             compiled.append(
                 GatewayRoute(
                     prefix: route.prefix, upstream: route.upstream, rewrite: route.rewrite ?? route.prefix, auth: route.auth,
                     methods: methods, roles: roles, scopes: Set(route.scopes), rateLimitName: route.rateLimit, rateLimit: policy,
-                    cacheTTL: .seconds(route.cacheTTLSeconds), timeout: .milliseconds(route.timeoutMilliseconds), retry: route.retry))
+                    cacheTTL: .seconds(route.cacheTTLSeconds), timeout: .milliseconds(route.timeoutMilliseconds), retry: route.retry && !route.stream,
+                    stream: route.stream))
         }
         guard problems.isEmpty else { throw RouteTableError(source: source, problems: problems) }
         return compiled.sorted { $0.prefix.count > $1.prefix.count }

@@ -81,9 +81,13 @@ struct RouteTable: Decodable, Sendable {
         var timeoutMilliseconds: Int = 10_000
         /// Retry idempotent calls on connect failures and 502/503/504.
         var retry: Bool = true
+        /// Stream request and response bodies instead of collecting them (files): memory stays
+        /// bounded, nothing is retried or cached, and `timeout_ms` is the longest time without
+        /// a byte moving, not a deadline for the whole call.
+        var stream: Bool = false
 
         enum CodingKeys: String, CodingKey {
-            case prefix, upstream, rewrite, auth, methods, roles, scopes, retry
+            case prefix, upstream, rewrite, auth, methods, roles, scopes, retry, stream
             case rateLimit = "rate_limit", cacheTTLSeconds = "cache_ttl_seconds", timeoutMilliseconds = "timeout_ms"
         }
 
@@ -100,6 +104,7 @@ struct RouteTable: Decodable, Sendable {
             cacheTTLSeconds = try container.decodeIfPresent(Int.self, forKey: .cacheTTLSeconds) ?? 0
             timeoutMilliseconds = try container.decodeIfPresent(Int.self, forKey: .timeoutMilliseconds) ?? 10_000
             retry = try container.decodeIfPresent(Bool.self, forKey: .retry) ?? true
+            stream = try container.decodeIfPresent(Bool.self, forKey: .stream) ?? false
         }
     }
 
