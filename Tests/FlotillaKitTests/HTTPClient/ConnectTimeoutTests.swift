@@ -48,8 +48,9 @@ struct ConnectTimeoutTests {
         }
         #expect(error?.kind == .timeout)
         #expect(error?.message.contains("Connection timed out") == true, "\(String(describing: error))")
-        // Without the deadline the kernel retries the SYN for minutes.
-        #expect(ContinuousClock.now - started < .seconds(15))
+        // Without the deadline the kernel retries the SYN for minutes (127 s by default); a
+        // minute leaves a loaded machine room and still tells the two apart.
+        #expect(ContinuousClock.now - started < .seconds(60))
         await client.shutdown()
     }
 }

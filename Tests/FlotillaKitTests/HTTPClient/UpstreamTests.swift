@@ -156,7 +156,7 @@ struct UpstreamTests {
         try await app.application.test(.router) { client in
             // The four refused calls open the breaker in the background; wait for it.
             var body = ""
-            let deadline = ContinuousClock.now + .seconds(20)
+            let deadline = ContinuousClock.now + .seconds(60)
             while !body.contains(#""status":"warn""#), ContinuousClock.now < deadline {
                 try await Task.sleep(for: .milliseconds(50))
                 body = try await client.execute(uri: "/health", method: .get) { response in
