@@ -19,15 +19,10 @@ struct Quotas: Sendable {
         }
     }
 
-    /// The smaller room left, for refusing a declared `Content-Length` before reading the body.
-    func remaining(uploader: String, project: String, pool: PostgresPool) async throws -> Int64? {
-        var left: Int64?
-        for (key, limit, column) in [(uploader, perUser, "uploader_id"), (project, perProject, "project")] where limit > 0 {
-            let used = try await pool.query(
-                "SELECT coalesce(sum(size), 0)::bigint AS used FROM file_versions WHERE \(column) = $1", [key]
-            ).rows[0].decode("used", as: Int64.self)
-            left = min(left ?? .max, limit - used)
-        }
-        return left
+    /// Whether `bytes` more fit now, for refusing a declared `Content-Length` before reading
+    /// the body (the writing transaction checks again, exactly).
+    func precheck(adding bytes: Int64, uploader: String, project: String, pool: PostgresPool) async throws {
+        guard perUser > 0 || perProject > 0 else { return }
+        try await pool.withTransaction { session in try await check(adding: bytes, uploader: uploader, project: project, in: session) }
     }
 }

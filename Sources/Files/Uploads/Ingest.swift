@@ -22,11 +22,7 @@ struct Ingest: Sendable {
     func precheck(length: Int64?, uploader: String, project: String) async throws {
         guard let length else { return }
         if length > maxUpload { throw UploadLimit.tooLarge(limit: maxUpload) }
-        if let left = try await quotas.remaining(uploader: uploader, project: project, pool: pool), length > left {
-            throw APIError(
-                .contentTooLarge, code: "quota_exceeded", message: "The upload of \(length) bytes does not fit: \(max(0, left)) bytes are left of your quota.",
-                details: ["remaining_bytes": .int(Int(max(0, left)))])
-        }
+        try await quotas.precheck(adding: length, uploader: uploader, project: project, pool: pool)
     }
 
     /// Stream `body` into `content` (a new file, or a version of `existing`).
