@@ -7,16 +7,16 @@ import FoundationEssentials
 import Foundation
 #endif
 
-/// Build the files application; used by `main` and by the tests.
-func buildApplication(_ configuration: FilesConfiguration, httpClient: FlotillaHTTPClient? = nil) -> FlotillaApplication {
+/// Build the files application; used by `main` and by the tests. Throws when the storage
+/// directory cannot be made.
+func buildApplication(_ configuration: FilesConfiguration, httpClient: FlotillaHTTPClient? = nil) throws -> FlotillaApplication {
     var configuration = configuration
     // Uploads stream past the kit's body limit (the upload routes enforce their own); JSON
     // routes keep a small one (``jsonBodyLimit``).
     configuration.base.service.maxBodyBytes = Int(configuration.maxUploadBytes)
     let service = DataService(configuration.base, migrations: FilesApp.migrations, httpClient: httpClient)
     let runtime = service.runtime
-    let store = VolumeBlobStore(root: configuration.storagePath)
-    try? store.prepareDirectories()
+    let store = try configuration.makeBlobStore(runtime: runtime, client: service.httpClient)
     let cache = { (name: String) in
         RedisCache(client: service.redis, name: name, prefix: configuration.redisKeyPrefix + name + ":", ttl: configuration.accessTTL,
                    metrics: runtime.metrics, logger: runtime.logger)

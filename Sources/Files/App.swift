@@ -1,7 +1,7 @@
 import FlotillaKit
 
 /// `files`: files attached to entities of the fleet (`task:WEB-142`), stored once per
-/// content (SHA-256) on a volume, uploaded whole or resumably (tus 1.0), with versions,
+/// content (SHA-256) on a volume or in an S3-compatible bucket, uploaded whole or resumably (tus 1.0), with versions,
 /// range downloads, shares with people and share links — access decided by the entity's owner.
 @main
 struct FilesApp {
@@ -13,7 +13,7 @@ struct FilesApp {
         await ServiceCommand.main(identity: identity, migrations: migrations, seed: DemoFiles.seed, events: EventRoles(publishes: true)) { environment in
             let configuration = FilesConfiguration(environment: &environment)
             try environment.validate()
-            return buildApplication(configuration)
+            return try buildApplication(configuration)
         }
     }
 }

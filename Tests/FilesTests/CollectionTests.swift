@@ -9,10 +9,10 @@ import Testing
 
 @Suite("files: garbage collection")
 struct CollectionTests {
-    @Test func anUnreferencedBlobGoesAfterItsGraceAndNeverUnderAnUploadOfTheSameBytes() async throws {
-        try await FilesHarness.run(environment: ["FILES_GC_INTERVAL_SECONDS": "3600"]) { api in
+    @Test(arguments: FilesHarness.Backend.allCases) func anUnreferencedBlobGoesAfterItsGraceAndNeverUnderAnUploadOfTheSameBytes(_ backend: FilesHarness.Backend) async throws {
+        try await FilesHarness.run(backend, environment: ["FILES_GC_INTERVAL_SECONDS": "3600"]) { api in
             try await api.project("WEB")
-            let store = VolumeBlobStore(root: api.storage)
+            let store = api.store
             let content = Array("the same bytes, again and again\n".utf8)
             let first = try await api.upload(content, name: "a.txt")
             let sha = try #require(first.json["sha256"] as? String)

@@ -10,9 +10,25 @@ import Testing
 @testable import Files
 
 /// The files service in-process over real HTTP, on a storage directory of its own, in front of
-/// the real `projects` and `tasks` binaries, all verifying tokens from one ``TestTokenIssuer``.
+/// the real `projects` and `tasks` binaries, all verifying tokens from one ``TestTokenIssuer``;
+/// its blobs on the volume or in the test object store (moto, under a key prefix of its own).
 enum FilesHarness {
     static let httpClient = FlotillaHTTPClient(configuration: .init(userAgent: "files-tests/1.0"))
+
+    /// Where the blobs go: each suite that stores content runs once per backend.
+    enum Backend: String, CaseIterable, Sendable, CustomTestStringConvertible {
+        case volume
+        case s3
+
+        var testDescription: String { rawValue }
+
+        func environment(unique: String) throws -> [String: String] {
+            switch self {
+            case .volume: return ["FILES_STORE": "volume"]
+            case .s3: return try TestObjectStore.environment(variablePrefix: "FILES_S3_", keyPrefix: "files-\(unique)/").merging(["FILES_STORE": "s3"]) { $1 }
+            }
+        }
+    }
 
     struct Context: Sendable {
         let api: APITestClient
@@ -22,6 +38,8 @@ enum FilesHarness {
         let tasks: ServiceProcess
         let storage: String
         let configuration: FilesConfiguration
+        /// The service's blob store, for looking behind its back.
+        let store: any BlobStore
 
         func token(_ user: String) async throws -> String {
             try await issuer.token(subject: user, roles: [.member])
@@ -71,11 +89,15 @@ enum FilesHarness {
         var errorCode: String? { json["error"] as? String }
     }
 
-    static func run(environment overrides: [String: String] = [:], _ body: @escaping @Sendable (Context) async throws -> Void) async throws {
-        try await HarnessSlots.services.run { try await runInSlot(environment: overrides, body) }
+    static func run(
+        _ backend: Backend = .volume, environment overrides: [String: String] = [:], _ body: @escaping @Sendable (Context) async throws -> Void
+    ) async throws {
+        try await HarnessSlots.services.run { try await runInSlot(backend, environment: overrides, body) }
     }
 
-    private static func runInSlot(environment overrides: [String: String], _ body: @escaping @Sendable (Context) async throws -> Void) async throws {
+    private static func runInSlot(
+        _ backend: Backend, environment overrides: [String: String], _ body: @escaping @Sendable (Context) async throws -> Void
+    ) async throws {
         let issuer = try await TestTokenIssuer()
         try await issuer.jwksServer().application.test(.live) { jwks in
             let neighbours = NeighbourServices(tag: "files", authURL: "http://127.0.0.1:\(try #require(jwks.port))")
@@ -91,17 +113,20 @@ enum FilesHarness {
                 "PROJECTS_SERVICE_URL": projects.baseURL, "TASKS_SERVICE_URL": tasks.baseURL, "FILES_STORAGE_PATH": storage,
                 "FILES_LINK_PASSWORD_LOG_N": "10",
             ].merging(neighbours.events) { $1 }) { $1 }
+            values.merge(try backend.environment(unique: neighbours.unique)) { $1 }
             values.merge(overrides) { $1 }
             var environment = EnvironmentReader(values)
             var configuration = FilesConfiguration(environment: &environment)
             try environment.validate()
             configuration.base.service = ServiceConfiguration.testing(name: "files")
             let settings = configuration
-            let application = buildApplication(settings, httpClient: Self.httpClient)
+            let application = try buildApplication(settings, httpClient: Self.httpClient)
             let pool = try TestDatabase.makePool { $0.schema = schema }
+            let store = try settings.makeBlobStore(runtime: ServiceRuntime(configuration: settings.base.service), client: Self.httpClient)
             try await application.test(.live) { client in
                 try await body(Context(
-                    api: APITestClient(client), issuer: issuer, pool: pool, projects: projects, tasks: tasks, storage: storage, configuration: settings))
+                    api: APITestClient(client), issuer: issuer, pool: pool, projects: projects, tasks: tasks, storage: storage, configuration: settings,
+                    store: store))
             }
             await pool.close()
         }

@@ -9,9 +9,9 @@ import Testing
 
 @Suite("files: demo data, ops and OpenAPI")
 struct FilesServiceTests {
-    @Test func theDemoFileLoadsOnce() async throws {
-        try await FilesHarness.run { api in
-            let store = VolumeBlobStore(root: api.storage)
+    @Test(arguments: FilesHarness.Backend.allCases) func theDemoFileLoadsOnce(_ backend: FilesHarness.Backend) async throws {
+        try await FilesHarness.run(backend) { api in
+            let store = api.store
             let first = try await DemoFiles.seed(api.pool, store: store, keepVersions: 10, Logger(label: "seed"))
             let again = try await DemoFiles.seed(api.pool, store: store, keepVersions: 10, Logger(label: "seed"))
             #expect(first.hasPrefix("seeded the demo file"), "\(first)")
@@ -41,7 +41,7 @@ struct FilesServiceTests {
 
     @Test func everyRouteIsDocumented() async throws {
         var environment = EnvironmentReader(["REDIS_URL": try TestRedis.url(), "DATABASE_URL": try TestDatabase.url(), "FILES_STORAGE_PATH": NSTemporaryDirectory() + "files-openapi"])
-        let application = buildApplication(FilesConfiguration(environment: &environment), httpClient: FilesHarness.httpClient)
+        let application = try buildApplication(FilesConfiguration(environment: &environment), httpClient: FilesHarness.httpClient)
         let mismatches = try OpenAPICoverage.mismatches(routes: application.routes, openAPIJSON: EmbeddedOpenAPI.json)
         #expect(application.routes.count >= 20)
         #expect(mismatches.isEmpty, "\(mismatches)")

@@ -10,8 +10,8 @@ import Testing
 struct SharingTests {
     static let text = Array("quarterly numbers\n".utf8)
 
-    @Test func accessIsTheEntityOwnersAndSharesGrantWhatTheyName() async throws {
-        try await FilesHarness.run { api in
+    @Test(arguments: FilesHarness.Backend.allCases) func accessIsTheEntityOwnersAndSharesGrantWhatTheyName(_ backend: FilesHarness.Backend) async throws {
+        try await FilesHarness.run(backend) { api in
             try await api.project("WEB", members: ["vic": "viewer", "ada": "admin", "bob": "member"])
             let id = try #require(try await api.upload(Self.text, name: "q3.txt").json["id"] as? String)
             // A viewer reads the task, so reads its files and attaches new ones.
@@ -50,8 +50,8 @@ struct SharingTests {
         }
     }
 
-    @Test func shareLinksHonourPasswordExpiryRevocationAndExactlyTheirDownloadLimit() async throws {
-        try await FilesHarness.run { api in
+    @Test(arguments: FilesHarness.Backend.allCases) func shareLinksHonourPasswordExpiryRevocationAndExactlyTheirDownloadLimit(_ backend: FilesHarness.Backend) async throws {
+        try await FilesHarness.run(backend) { api in
             try await api.project("WEB")
             let id = try #require(try await api.upload(Self.text, name: "q3.txt").json["id"] as? String)
             func link(_ json: String) async throws -> (path: String, id: String) {

@@ -37,8 +37,8 @@ struct TusTests {
         try await api.raw(.head, path, headers: tus).headers[HTTPField.Name("Upload-Offset")!].flatMap { Int($0) }
     }
 
-    @Test func anUploadInChunksWithChecksumsBecomesAFileAndEveryErrorIsTus() async throws {
-        try await FilesHarness.run { api in
+    @Test(arguments: FilesHarness.Backend.allCases) func anUploadInChunksWithChecksumsBecomesAFileAndEveryErrorIsTus(_ backend: FilesHarness.Backend) async throws {
+        try await FilesHarness.run(backend) { api in
             try await api.project("WEB")
             let options = try await api.raw(.options, "/uploads")
             #expect(options.headers[HTTPField.Name("Tus-Version")!] == "1.0.0" && options.headers[HTTPField.Name("Tus-Checksum-Algorithm")!] == "sha256")
@@ -76,8 +76,8 @@ struct TusTests {
         }
     }
 
-    @Test func anUploadResumesAfterTheConnectionDropsMidway() async throws {
-        try await FilesHarness.run { api in
+    @Test(arguments: FilesHarness.Backend.allCases) func anUploadResumesAfterTheConnectionDropsMidway(_ backend: FilesHarness.Backend) async throws {
+        try await FilesHarness.run(backend) { api in
             try await api.project("WEB")
             let content = Array((0..<200_000).map { UInt8(ascii: "a") + UInt8($0 % 26) })
             let path = try await Self.start(api, length: content.count)
@@ -97,11 +97,15 @@ struct TusTests {
         }
     }
 
-    @Test func terminatedAndExpiredUploadsAreGone() async throws {
-        try await FilesHarness.run(environment: ["FILES_UPLOAD_EXPIRY_SECONDS": "1", "FILES_GC_INTERVAL_SECONDS": "0.2"]) { api in
+    @Test(arguments: FilesHarness.Backend.allCases) func terminatedAndExpiredUploadsAreGone(_ backend: FilesHarness.Backend) async throws {
+        try await FilesHarness.run(backend, environment: ["FILES_UPLOAD_EXPIRY_SECONDS": "1", "FILES_GC_INTERVAL_SECONDS": "0.2"]) { api in
             try await api.project("WEB")
             let terminated = try await Self.start(api, length: 10)
+            let half = try await api.raw(.patch, terminated, bytes: Array("01234".utf8), headers: Self.headers(Self.chunkType, [("Upload-Offset", "0")]))
+            #expect(half.status == .noContent)
             #expect(try await api.raw(.delete, terminated, headers: Self.tus).status == .noContent)
+            let name = String(try #require(terminated.split(separator: "/").last))
+            await #expect(throws: (any Error).self, "the received bytes are gone from the store") { try await api.store.stagePartial(name, length: 5) }
             #expect(try await api.raw(.head, terminated, headers: Self.tus).status == .notFound)
             let expiring = try await Self.start(api, length: 10)
             try await waitUntil("the upload expires") { try await api.raw(.head, expiring, headers: Self.tus).status == .notFound }

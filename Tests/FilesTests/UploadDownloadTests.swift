@@ -11,8 +11,8 @@ import Testing
 struct UploadDownloadTests {
     static let text = Array("hello world\n".utf8)
 
-    @Test func identicalContentIsStoredOnceAndDownloadsHonourETagAndRange() async throws {
-        try await FilesHarness.run { api in
+    @Test(arguments: FilesHarness.Backend.allCases) func identicalContentIsStoredOnceAndDownloadsHonourETagAndRange(_ backend: FilesHarness.Backend) async throws {
+        try await FilesHarness.run(backend) { api in
             try await api.project("WEB", members: ["bob": "member"])
             let first = try await api.upload(Self.text, name: "notes.txt")
             #expect(first.status == .created, "\(first.text)")
@@ -49,8 +49,8 @@ struct UploadDownloadTests {
         }
     }
 
-    @Test func aNameOutsideASCIIIsSentSafely() async throws {
-        try await FilesHarness.run { api in
+    @Test(arguments: FilesHarness.Backend.allCases) func aNameOutsideASCIIIsSentSafely(_ backend: FilesHarness.Backend) async throws {
+        try await FilesHarness.run(backend) { api in
             try await api.project("WEB")
             let id = try #require(try await api.upload(Self.text, name: "résumé \"v2\".txt").json["id"] as? String)
             let disposition = try await api.raw(.get, "/files/\(id)/content").headers[.contentDisposition]
@@ -62,8 +62,8 @@ struct UploadDownloadTests {
         }
     }
 
-    @Test func theContentDecidesTheTypeAndADisagreeingDeclarationIsRefused() async throws {
-        try await FilesHarness.run { api in
+    @Test(arguments: FilesHarness.Backend.allCases) func theContentDecidesTheTypeAndADisagreeingDeclarationIsRefused(_ backend: FilesHarness.Backend) async throws {
+        try await FilesHarness.run(backend) { api in
             try await api.project("WEB")
             let png: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A] + Array(repeating: 0, count: 24)
             let accepted = try await api.upload(png, name: "logo.png", type: "image/png")
@@ -83,8 +83,8 @@ struct UploadDownloadTests {
         }
     }
 
-    @Test func quotasAndTheSizeLimitRefuseWithWhatIsLeft() async throws {
-        try await FilesHarness.run(environment: ["FILES_USER_QUOTA_BYTES": "100", "FILES_MAX_UPLOAD_BYTES": "2048"]) { api in
+    @Test(arguments: FilesHarness.Backend.allCases) func quotasAndTheSizeLimitRefuseWithWhatIsLeft(_ backend: FilesHarness.Backend) async throws {
+        try await FilesHarness.run(backend, environment: ["FILES_USER_QUOTA_BYTES": "100", "FILES_MAX_UPLOAD_BYTES": "2048"]) { api in
             try await api.project("WEB")
             #expect(try await api.upload(Array(repeating: UInt8(ascii: "a"), count: 60)).status == .created)
             let over = try await api.upload(Array(repeating: UInt8(ascii: "b"), count: 50))
@@ -97,8 +97,8 @@ struct UploadDownloadTests {
         }
     }
 
-    @Test func newContentIsAVersionAndAnOldOneCanBeRestored() async throws {
-        try await FilesHarness.run(environment: ["FILES_KEEP_VERSIONS": "2"]) { api in
+    @Test(arguments: FilesHarness.Backend.allCases) func newContentIsAVersionAndAnOldOneCanBeRestored(_ backend: FilesHarness.Backend) async throws {
+        try await FilesHarness.run(backend, environment: ["FILES_KEEP_VERSIONS": "2"]) { api in
             try await api.project("WEB", members: ["bob": "member"])
             let id = try #require(try await api.upload(Array("one\n".utf8), name: "plan.md", type: "text/markdown").json["id"] as? String)
             let refused = try await api.raw(.put, "/files/\(id)/content", bytes: Array("bob's\n".utf8), as: "bob")

@@ -52,15 +52,6 @@ struct TOTP: Sendable {
     }
 
     static func percentEncode(_ text: String) -> String {
-        var output = ""
-        for byte in text.utf8 {
-            let character = Character(Unicode.Scalar(byte))
-            if byte < 0x80, character.isLetter || character.isNumber || "-._~@".contains(character) {
-                output.append(character)
-            } else {
-                output += "%" + String(byte, radix: 16, uppercase: true).leftPadded(to: 2)
-            }
-        }
-        return output
+        text.percentEncoded(alsoKeeping: "@")
     }
 }

@@ -4,8 +4,13 @@ import FlotillaKit
 /// owners of what files attach to, `tasks` and `projects`), then its own.
 struct FilesConfiguration: Sendable {
     var base: DataServiceConfiguration
-    /// Where blobs live (`FILES_STORAGE_PATH`, `/tmp/flotilla-files`; a PersistentVolumeClaim in the chart).
+    /// Where blobs live (`FILES_STORE`: `volume`, the default, or `s3`).
+    var store: BlobStoreChoice
+    /// The volume (`FILES_STORAGE_PATH`, `/tmp/flotilla-files`; a PersistentVolumeClaim in the
+    /// chart): the blobs themselves with `volume`, only uploads in transit with `s3`.
     var storagePath: String
+    /// The object store, with `FILES_STORE=s3`.
+    var objectStore: ObjectStoreConfiguration?
     /// The largest upload in bytes (`FILES_MAX_UPLOAD_BYTES`, 1 GiB); tus uploads too.
     var maxUploadBytes: Int64
     /// Quotas in bytes over every kept version (`FILES_USER_QUOTA_BYTES`,
@@ -38,7 +43,9 @@ struct FilesConfiguration: Sendable {
 
     init(environment: inout EnvironmentReader) {
         base = DataServiceConfiguration(identity: FilesApp.identity, calls: ["projects", "tasks"], environment: &environment)
+        store = environment.choice("FILES_STORE", default: .volume)
         storagePath = environment.string("FILES_STORAGE_PATH", default: "/tmp/flotilla-files")
+        objectStore = store == .s3 ? ObjectStoreConfiguration(environment: &environment) : nil
         maxUploadBytes = Int64(environment.integer("FILES_MAX_UPLOAD_BYTES", default: 1 << 30, in: 1024...(1 << 40)))
         userQuotaBytes = Int64(environment.integer("FILES_USER_QUOTA_BYTES", default: 0, in: 0...(1 << 50)))
         projectQuotaBytes = Int64(environment.integer("FILES_PROJECT_QUOTA_BYTES", default: 0, in: 0...(1 << 50)))

@@ -1,3 +1,5 @@
+import FlotillaKit
+
 /// File names as people give them, made safe: stored as given when acceptable (1–255
 /// characters, no control characters, no path separators), and sent back in an RFC 6266
 /// `Content-Disposition` with an ASCII fallback and the exact name in `filename*` (RFC 8187).
@@ -20,17 +22,6 @@ enum FileName {
 
     /// RFC 8187 `attr-char` kept, every other UTF-8 byte as `%XX`.
     static func percentEncoded(_ text: String) -> String {
-        let kept = Set("!#$&+-.^_`|~".utf8)
-        var result = ""
-        for byte in text.utf8 {
-            let isAlphanumeric = (0x30...0x39).contains(byte) || (0x41...0x5A).contains(byte) || (0x61...0x7A).contains(byte)
-            if isAlphanumeric || kept.contains(byte) {
-                result.append(Character(Unicode.Scalar(byte)))
-            } else {
-                let digits = Array("0123456789ABCDEF")
-                result += "%" + String(digits[Int(byte >> 4)]) + String(digits[Int(byte & 0x0F)])
-            }
-        }
-        return result
+        text.percentEncoded(alsoKeeping: "!#$&+^`|")
     }
 }

@@ -29,6 +29,7 @@ struct FileWriter: Sendable {
     /// `existing`. On any failure the staged content is discarded.
     func store(_ staged: StagedBlob, _ content: Content, into existing: UUID? = nil, id: UUID = UUID()) async throws -> StoredFile {
         do {
+            try await store.prepare(staged)
             return try await pool.withTransaction { session in
                 try await quotas.check(adding: staged.size, uploader: content.uploader, project: content.entity.project, in: session)
                 try await claimBlob(staged.sha256, size: staged.size, in: session)

@@ -17,7 +17,7 @@ struct ContentResponder: Sendable {
         let contentType: String
     }
 
-    func respond(_ content: Content, to request: Request, context: FlotillaRequestContext) throws -> Response {
+    func respond(_ content: Content, to request: Request, context: FlotillaRequestContext) async throws -> Response {
         var headers = HTTPFields()
         let etag = "\"\(content.sha256)\""
         headers[.eTag] = etag
@@ -47,9 +47,9 @@ struct ContentResponder: Sendable {
         guard content.size > 0 else { return Response(status: .ok, headers: headers, body: ResponseBody()) }
         if let range {
             headers[.contentRange] = "bytes \(range.lowerBound)-\(range.upperBound)/\(content.size)"
-            return Response(status: .partialContent, headers: headers, body: store.read(content.sha256, range: range, pacedOn: context.eventLoop))
+            return Response(status: .partialContent, headers: headers, body: try await store.read(content.sha256, range: range, pacedOn: context.eventLoop))
         }
-        return Response(status: .ok, headers: headers, body: store.read(content.sha256, range: 0...(content.size - 1), pacedOn: context.eventLoop))
+        return Response(status: .ok, headers: headers, body: try await store.read(content.sha256, range: 0...(content.size - 1), pacedOn: context.eventLoop))
     }
 
     /// Whether an `If-None-Match` list names `etag` (or is `*`); weak tags compare by value.

@@ -96,7 +96,7 @@ struct FileController: Sendable {
     @Sendable func download(_ request: Request, context: FlotillaRequestContext) async throws -> Response {
         let file = try await authorized(.read, request, context)
         metrics.downloads.increment()
-        return try responder.respond(.init(sha256: file.sha256, size: file.size, name: file.name, contentType: file.contentType), to: request, context: context)
+        return try await responder.respond(.init(sha256: file.sha256, size: file.size, name: file.name, contentType: file.contentType), to: request, context: context)
     }
 
     /// File `{id}` if the caller may do `permission` with it (404 if they cannot see it, 403 if they may not).

@@ -41,11 +41,11 @@ struct PublicLinkController: Sendable {
         // A conditional request that will be answered 304 does not spend a download.
         let content = ContentResponder.Content(sha256: file.sha256, size: file.size, name: file.name, contentType: file.contentType)
         if let match = request.headers[.ifNoneMatch], ContentResponder.matches(match, file.etag) {
-            return try responder.respond(content, to: request, context: context)
+            return try await responder.respond(content, to: request, context: context)
         }
         guard try await shares.countDownload(link.id) else { throw Self.gone("reached its download limit") }
         metrics.linkDownloads.increment()
-        return try responder.respond(content, to: request, context: context)
+        return try await responder.respond(content, to: request, context: context)
     }
 
     static func gone(_ reason: String) -> APIError {

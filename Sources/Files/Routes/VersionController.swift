@@ -29,7 +29,7 @@ struct VersionController: Sendable {
     @Sendable func download(_ request: Request, context: FlotillaRequestContext) async throws -> Response {
         let file = try await single.authorized(.read, request, context)
         let version = try await find(file, context)
-        return try responder.respond(.init(sha256: version.sha256, size: version.size, name: version.name, contentType: version.contentType), to: request, context: context)
+        return try await responder.respond(.init(sha256: version.sha256, size: version.size, name: version.name, contentType: version.contentType), to: request, context: context)
     }
 
     @Sendable func restore(_ request: Request, context: FlotillaRequestContext) async throws -> Response {

@@ -21,11 +21,20 @@ enum DemoFiles {
     @Sendable static func seed(_ pool: PostgresPool, _ logger: Logger) async throws -> String {
         var environment = EnvironmentReader(ProcessInfo.processInfo.environment)
         let configuration = FilesConfiguration(environment: &environment)
-        return try await seed(pool, store: VolumeBlobStore(root: configuration.storagePath), keepVersions: configuration.keepVersions, logger)
+        try environment.validate()
+        let client = FlotillaHTTPClient(configuration: .init(userAgent: "files-seed/\(FilesApp.identity.version)"))
+        do {
+            let store = try configuration.makeBlobStore(runtime: ServiceRuntime(configuration: configuration.base.service), client: client)
+            let message = try await seed(pool, store: store, keepVersions: configuration.keepVersions, logger)
+            await client.shutdown()
+            return message
+        } catch {
+            await client.shutdown()
+            throw error
+        }
     }
 
-    static func seed(_ pool: PostgresPool, store: VolumeBlobStore, keepVersions: Int, _ logger: Logger) async throws -> String {
-        try store.prepareDirectories()
+    static func seed(_ pool: PostgresPool, store: any BlobStore, keepVersions: Int, _ logger: Logger) async throws -> String {
         let present = try await pool.query("SELECT 1 FROM files WHERE id = $1", [fileID]).rows
         guard present.isEmpty else { return "demo files already present" }
         let writer = FileWriter(pool: pool, store: store, quotas: Quotas(perUser: 0, perProject: 0), keepVersions: keepVersions)

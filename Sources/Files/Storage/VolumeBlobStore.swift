@@ -1,63 +1,32 @@
-import Crypto
 import FlotillaKit
 import Hummingbird
 import NIOCore
 import _NIOFileSystem
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
 
-/// Blobs on a volume (`FILES_STORAGE_PATH`): `blobs/ab/cd/<sha256>`, uploads streamed into
+/// Blobs on a volume (`FILES_STORAGE_PATH`): `blobs/ab/cd/<sha256>`, uploads spooled into
 /// `staging/` and tus uploads grown in `partial/`, all on one filesystem so a commit is one
-/// `rename(2)`. Every file operation runs on NIO's file-system thread pool, never on an event
-/// loop; bodies stream through in chunks, so memory stays flat whatever the file's size.
+/// `rename(2)`. File operations run on NIO's file-system thread pool, never on an event loop.
 struct VolumeBlobStore: BlobStore {
-    let root: String
+    let scratch: ScratchSpace
+    private var root: String { scratch.root }
     private let fileSystem = FileSystem.shared
-    /// How many first bytes a staged blob keeps for sniffing.
-    static let headLength = 512
 
     init(root: String) {
-        self.root = root
+        scratch = ScratchSpace(root: root)
     }
 
     /// Create the directories (once, at start, before the server takes requests).
     func prepareDirectories() throws {
-        for directory in ["blobs", "staging", "partial"] {
-            try FileManager.default.createDirectory(atPath: root + "/" + directory, withIntermediateDirectories: true)
-        }
+        try scratch.prepareDirectories(["blobs", "partial"])
     }
 
     func stage<Body: AsyncSequence & Sendable>(_ body: Body, limit: Int) async throws -> StagedBlob where Body.Element == ByteBuffer {
-        let location = "\(root)/staging/\(UUID().lowercasedString)"
-        var hasher = SHA256()
-        var size: Int64 = 0
-        var head: [UInt8] = []
-        do {
-            try await fileSystem.withFileHandle(forWritingAt: FilePath(location), options: .newFile(replaceExisting: false)) { handle in
-                try await handle.withBufferedWriter(capacity: .kibibytes(128)) { writer in
-                    for try await chunk in body {
-                        size += Int64(chunk.readableBytes)
-                        guard size <= limit else { throw UploadLimit.tooLarge(limit: Int64(limit)) }
-                        chunk.withUnsafeReadableBytes { hasher.update(bufferPointer: $0) }
-                        if head.count < Self.headLength { head += chunk.getBytes(at: chunk.readerIndex, length: min(chunk.readableBytes, Self.headLength - head.count)) ?? [] }
-                        _ = try await writer.write(contentsOf: chunk)
-                    }
-                }
-            }
-        } catch {
-            await removeQuietly(location)
-            throw error
-        }
-        return StagedBlob(location: location, sha256: Self.hex(hasher.finalize()), size: size, head: head)
+        try await scratch.spool(body, limit: Int64(limit), overLimit: UploadLimit.tooLarge(limit: Int64(limit))).blob
     }
 
     func append<Body: AsyncSequence & Sendable>(_ body: Body, toPartial name: String, at offset: Int64, limit: Int64) async throws -> PartialWrite
     where Body.Element == ByteBuffer {
-        var hasher = SHA256()
-        var written: Int64 = 0
+        var digest = ScratchSpace.Digest()
         var interrupted = false
         try await fileSystem.withFileHandle(forWritingAt: partialPath(name), options: .modifyFile(createIfNecessary: true)) { handle in
             // Whatever a dropped connection wrote past the recorded offset is overwritten.
@@ -74,33 +43,24 @@ struct VolumeBlobStore: BlobStore {
                         break
                     }
                     guard let chunk = next else { break }
-                    guard written + Int64(chunk.readableBytes) <= limit else { throw UploadLimit.tooLarge(limit: offset + limit) }
-                    written += Int64(chunk.readableBytes)
-                    chunk.withUnsafeReadableBytes { hasher.update(bufferPointer: $0) }
+                    guard digest.size + Int64(chunk.readableBytes) <= limit else { throw UploadLimit.tooLarge(limit: offset + limit) }
+                    digest.update(chunk)
                     _ = try await writer.write(contentsOf: chunk)
                 }
             }
         }
-        return PartialWrite(written: written, sha256: Array(hasher.finalize()), interrupted: interrupted)
+        return PartialWrite(written: digest.size, sha256: digest.digestBytes(), interrupted: interrupted)
     }
 
-    func stagePartial(_ name: String) async throws -> StagedBlob {
-        var hasher = SHA256()
-        var size: Int64 = 0
-        var head: [UInt8] = []
-        try await fileSystem.withFileHandle(forReadingAt: partialPath(name)) { handle in
-            for try await chunk in handle.readChunks() {
-                size += Int64(chunk.readableBytes)
-                chunk.withUnsafeReadableBytes { hasher.update(bufferPointer: $0) }
-                if head.count < Self.headLength { head += chunk.getBytes(at: chunk.readerIndex, length: min(chunk.readableBytes, Self.headLength - head.count)) ?? [] }
-            }
-        }
-        return StagedBlob(location: partialPath(name).string, sha256: Self.hex(hasher.finalize()), size: size, head: head)
+    func stagePartial(_ name: String, length: Int64) async throws -> StagedBlob {
+        try await scratch.hash(partialPath(name).string)
     }
 
     func removePartial(_ name: String) async {
-        await removeQuietly(partialPath(name).string)
+        await scratch.remove(partialPath(name).string)
     }
+
+    func prepare(_ staged: StagedBlob) async throws {}
 
     func commit(_ staged: StagedBlob) async throws {
         let destination = blobPath(staged.sha256)
@@ -113,10 +73,10 @@ struct VolumeBlobStore: BlobStore {
     }
 
     func discard(_ staged: StagedBlob) async {
-        await removeQuietly(staged.location)
+        await scratch.remove(staged.location)
     }
 
-    func read(_ sha256: String, range: ClosedRange<Int64>, pacedOn eventLoop: any EventLoop) -> ResponseBody {
+    func read(_ sha256: String, range: ClosedRange<Int64>, pacedOn eventLoop: any EventLoop) async throws -> ResponseBody {
         let path = blobPath(sha256)
         return ResponseBody(contentLength: Int(range.upperBound - range.lowerBound + 1)) { writer in
             try await fileSystem.withFileHandle(forReadingAt: path) { handle in
@@ -135,19 +95,19 @@ struct VolumeBlobStore: BlobStore {
     }
 
     private func blobPath(_ sha256: String) -> FilePath {
-        let hash = Array(sha256)
-        return FilePath("\(root)/blobs/\(String(hash[0..<2]))/\(String(hash[2..<4]))/\(sha256)")
+        FilePath("\(root)/\(BlobKey.path(sha256))")
     }
 
     private func partialPath(_ name: String) -> FilePath {
         FilePath("\(root)/partial/\(name)")
     }
+}
 
-    private func removeQuietly(_ location: String) async {
-        _ = try? await fileSystem.removeItem(at: FilePath(location), strategy: .platformDefault, recursively: false)
-    }
-
-    static func hex(_ digest: some Sequence<UInt8>) -> String {
-        digest.map { String($0, radix: 16).leftPadded(to: 2) }.joined()
+/// Where blob `sha256` lives under a store's root: `blobs/ab/cd/<sha256>`, fanned out so no
+/// directory (or key listing) grows huge.
+enum BlobKey {
+    static func path(_ sha256: String) -> String {
+        let hash = Array(sha256)
+        return "blobs/\(String(hash[0..<2]))/\(String(hash[2..<4]))/\(sha256)"
     }
 }

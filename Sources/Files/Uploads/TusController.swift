@@ -116,7 +116,7 @@ struct TusController: Sendable {
         headers[.uploadOffset] = String(advanced.offset)
         headers[.uploadExpires] = Tus.httpDate(advanced.expiresAt)
         if advanced.offset == advanced.length {
-            let staged = try await store.stagePartial(name)
+            let staged = try await store.stagePartial(name, length: advanced.length)
             let content = FileWriter.Content(entity: advanced.entity, name: advanced.name, contentType: "", uploader: advanced.userID)
             let file = try await ingest.finish(staged, declaredType: advanced.contentType, content, into: advanced.fileID)
             try await uploads.complete(advanced.id, as: file.id)

@@ -35,7 +35,7 @@ final class CurlTransfer: CurlJob, @unchecked Sendable {
     }
 
     /// What every transfer sets on its easy handle: URL, method, headers (without `Expect:
-    /// 100-continue`), error buffer, HTTP/2 over TLS, verified TLS, no signals, no Nagle. The
+    /// 100-continue`), error buffer, HTTP/2 over TLS, verified TLS, no signals, no Nagle; SigV4 signing when asked. The
     /// header list returned must outlive the transfer.
     static func configure(_ handle: UnsafeMutableRawPointer, _ request: HTTPClientRequest, errorBuffer: UnsafeMutablePointer<CChar>) -> UnsafeMutablePointer<curl_slist>? {
         flotilla_setopt_pointer(handle, CURLOPT_ERRORBUFFER, errorBuffer)
@@ -44,16 +44,27 @@ final class CurlTransfer: CurlJob, @unchecked Sendable {
         if request.method == "HEAD" { flotilla_setopt_long(handle, CURLOPT_NOBODY, 1) }
         var headerList: UnsafeMutablePointer<curl_slist>?
         for (name, value) in request.headers {
+            // curl's own option: a header signers leave out of a SigV4 signature (as AWS's SDKs do).
+            if name.equalsIgnoringASCIICase("User-Agent") {
+                flotilla_setopt_string(handle, CURLOPT_USERAGENT, value)
+                continue
+            }
             headerList = curl_slist_append(headerList, "\(name): \(value)")
         }
-        // No "Expect: 100-continue" round trip for bodies.
-        headerList = curl_slist_append(headerList, "Expect:")
+        // No "Expect: 100-continue" round trip for bodies; a signed request keeps it (curl would
+        // sign the emptied header, which the object store does not see).
+        if request.signing == nil { headerList = curl_slist_append(headerList, "Expect:") }
         flotilla_setopt_slist(handle, CURLOPT_HTTPHEADER, headerList)
         flotilla_setopt_long(handle, CURLOPT_NOSIGNAL, 1)
         flotilla_setopt_long(handle, CURLOPT_HTTP_VERSION, Int(CURL_HTTP_VERSION_2TLS))
         flotilla_setopt_long(handle, CURLOPT_SSL_VERIFYPEER, 1)
         flotilla_setopt_long(handle, CURLOPT_SSL_VERIFYHOST, 2)
         flotilla_setopt_long(handle, CURLOPT_TCP_NODELAY, 1)
+        if let signing = request.signing {
+            flotilla_setopt_string(handle, CURLOPT_AWS_SIGV4, signing.curlProvider)
+            flotilla_setopt_string(handle, CURLOPT_USERNAME, signing.accessKeyID)
+            flotilla_setopt_string(handle, CURLOPT_PASSWORD, signing.secretAccessKey)
+        }
         return headerList
     }
 

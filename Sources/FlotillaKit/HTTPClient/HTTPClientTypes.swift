@@ -6,6 +6,8 @@ public struct HTTPClientRequest: Sendable {
     public var body: [UInt8]?
     /// Whether a failed attempt may be retried; defaults to the method's idempotency.
     public var idempotent: Bool
+    /// Sign the request with these credentials (the caller sets `x-amz-content-sha256`).
+    public var signing: AWSSigV4?
 
     public init(method: String = "GET", url: String, headers: [(String, String)] = [], body: [UInt8]? = nil, idempotent: Bool? = nil) {
         self.method = method

@@ -10,9 +10,15 @@ extension ServiceRuntime {
         policy: Upstream.Policy = Upstream.Policy()
     ) -> Upstream {
         let variable = Upstream.urlVariable(for: name)
-        let upstream = Upstream(
-            name: name, baseURL: environment.string(variable, default: defaultURL), policy: policy,
-            client: client, metrics: metrics, logger: logger)
+        return makeUpstream(name, baseURL: environment.string(variable, default: defaultURL), policy: policy, client: client)
+    }
+
+    /// An upstream at `baseURL` outside the fleet (an object store), its requests signed with
+    /// `signing` when given; its breaker reported by `/health` like every upstream's.
+    public func makeUpstream(
+        _ name: String, baseURL: String, policy: Upstream.Policy = Upstream.Policy(), signing: AWSSigV4? = nil, client: FlotillaHTTPClient
+    ) -> Upstream {
+        let upstream = Upstream(name: name, baseURL: baseURL, policy: policy, signing: signing, client: client, metrics: metrics, logger: logger)
         healthChecks.register(CircuitBreakerHealthCheck(upstream: upstream))
         return upstream
     }

@@ -21,14 +21,19 @@ public final class Upstream: Sendable {
     /// e.g. `http://catalog:8080`, from `CATALOG_SERVICE_URL`.
     public let baseURL: String
     public let policy: Policy
+    /// Every request to this upstream is signed with these (an S3-compatible object store).
+    public let signing: AWSSigV4?
     private let client: FlotillaHTTPClient
     private let breaker: Mutex<CircuitBreakerStateMachine>
     private let bulkhead: Bulkhead
     private let metrics: UpstreamMetrics
     private let logger: Logger
 
-    public init(name: String, baseURL: String, policy: Policy = Policy(), client: FlotillaHTTPClient, metrics: MetricsRegistry, logger: Logger) {
+    public init(
+        name: String, baseURL: String, policy: Policy = Policy(), signing: AWSSigV4? = nil, client: FlotillaHTTPClient, metrics: MetricsRegistry, logger: Logger
+    ) {
         self.name = name
+        self.signing = signing
         self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
         self.policy = policy
         self.client = client
@@ -60,7 +65,8 @@ public final class Upstream: Sendable {
         defer { metrics.inFlight.decrement() }
         let started = ContinuousClock.now
         defer { metrics.duration.record(.now - started) }
-        let request = HTTPClientRequest(method: method, url: baseURL + path, headers: headers, body: body, idempotent: idempotent)
+        var request = HTTPClientRequest(method: method, url: baseURL + path, headers: headers, body: body, idempotent: idempotent)
+        request.signing = signing
         let deadline = started + (timeout ?? policy.timeout)
         var attempt = 1
         while true {
@@ -99,8 +105,10 @@ public final class Upstream: Sendable {
             throw HTTPClientError(.circuitOpen, "\(name) is failing; calls are refused for another \(retryAfter)")
         }
         do {
+            var request = HTTPClientRequest(method: method, url: baseURL + path, headers: headers)
+            request.signing = signing
             let response = try await client.stream(
-                HTTPClientRequest(method: method, url: baseURL + path, headers: headers), body: body, length: length,
+                request, body: body, length: length,
                 connectTimeout: policy.timeout, idleTimeout: idleTimeout)
             record(failed: response.status >= 500, since: started)
             metrics.recordCall(method: method, outcome: String(response.status))
