@@ -6,7 +6,7 @@ import HummingbirdTesting
 import Testing
 
 /// A 200 MB file up and down, straight to files and through the gateway, with curl as the
-/// client (chunked, from a pipe): both processes stream it, so neither holds more than 64 MB
+/// client (chunked from a pipe, and as a multipart form): both processes stream it, so neither holds more than 64 MB
 /// resident at its peak.
 @Suite("end to end: large files", .serialized)
 struct LargeFileTests {
@@ -55,10 +55,15 @@ struct LargeFileTests {
             // The client side never touches the disk: `yes | head` makes the bytes, sha256sum
             // checks what comes back.
             let digest = Self.digest(size: Self.size)
-            for (name, base) in [("direct", files.baseURL), ("gateway", gateway.baseURL + "/api/v1")] {
+            let raw = "-T - -X POST -H 'Content-Type: text/plain'"
+            // As a browser's form sends it: one multipart/form-data part named file.
+            let form = "-F 'file=@-;filename=form.txt;type=text/plain'"
+            for (name, base, upload) in [
+                ("direct", files.baseURL, raw), ("gateway", gateway.baseURL + "/api/v1", raw), ("form", gateway.baseURL + "/api/v1", form),
+            ] {
                 let uploaded = try await Shell.run(
-                    "yes '\(Self.line)' | head -c \(Self.size) | curl -sS --fail-with-body --max-time 600 -T - -X POST "
-                        + "'\(base)/files?entity=task:WEB-1&name=\(name).txt' -H 'Authorization: Bearer \(token)' -H 'Content-Type: text/plain'",
+                    "yes '\(Self.line)' | head -c \(Self.size) | curl -sS --fail-with-body --max-time 600 \(upload) "
+                        + "'\(base)/files?entity=task:WEB-1&name=\(name).txt' -H 'Authorization: Bearer \(token)'",
                     pipefail: false)
                 let file = try #require(
                     (try? JSONSerialization.jsonObject(with: Data(uploaded.utf8))) as? [String: Any], "\(name): \(uploaded.prefix(300))")

@@ -8,7 +8,7 @@ import FoundationEssentials
 import Foundation
 #endif
 
-/// Files on entities: `POST /files?entity=&name=` (the raw body),
+/// Files on entities: `POST /files?entity=&name=` (the raw body, or a multipart form),
 /// `GET /files?entity=`, `GET /files/shared-with-me`, `GET/DELETE /files/{id}`,
 /// `PUT/GET /files/{id}/content`.
 struct FileController: Sendable {
@@ -30,20 +30,59 @@ struct FileController: Sendable {
         json.get("/files/{id}/content", use: download)
     }
 
-    /// `?entity=task:WEB-1&name=spec.pdf` with the file as the body (its `Content-Type` declared).
+    /// `?entity=task:WEB-1&name=spec.pdf` with the file as the body (its `Content-Type`
+    /// declared), or `?entity=` with a `multipart/form-data` body whose part `file` is the file
+    /// (its file name the name, unless `name` is given in the query or a field before it).
     @Sendable func upload(_ request: Request, context: FlotillaRequestContext) async throws -> Response {
         let principal = try context.requirePrincipal()
         var query = QueryReader(request)
         let entity = Self.entity(&query)
         let name = query.string("name", maxLength: 1000)
-        if name == nil { query.record("name", "is required: the file's name, such as spec.pdf") }
+        let boundary = MultipartReader<RequestBody>.boundary(of: request.headers[.contentType])
+        if name == nil, boundary == nil { query.record("name", "is required: the file's name, such as spec.pdf") }
         if let name, !FileName.isValid(name) { query.record("name", FileName.rule) }
         try query.validate()
         try await access.requireReadable(entity!, request, principal)
-        let file = try await ingest.ingest(
-            request.body, length: request.headers[.contentLength].flatMap { Int64($0) }, declaredType: request.headers[.contentType],
-            FileWriter.Content(entity: entity!, name: name!, contentType: "", uploader: principal.subject))
+        let file = try await receive(request, boundary: boundary, name: name) {
+            FileWriter.Content(entity: entity!, name: $0, contentType: "", uploader: principal.subject)
+        }
         return try await created(file)
+    }
+
+    /// The file in `request`, raw or the `file` part of a multipart form (`boundary`), stored as
+    /// `content(name)` (a new file, or a version of `existing`). Its name: `name` (the query), else
+    /// a `name` field before the file, else `kept` (a new version keeps its file's), else the part's file name.
+    private func receive(
+        _ request: Request, boundary: String?, name: String?, keeping kept: String? = nil, into existing: StoredFile.ID? = nil,
+        _ content: (String) -> FileWriter.Content
+    ) async throws -> StoredFile {
+        guard let boundary else {
+            return try await ingest.ingest(
+                request.body, length: request.headers[.contentLength].flatMap { Int64($0) }, declaredType: request.headers[.contentType],
+                content(name ?? kept!), into: existing)
+        }
+        let form = MultipartReader(request.body, boundary: boundary)
+        var fieldName: String?
+        var fields = 0
+        while let part = try await form.nextPart() {
+            guard part.name == "file" else {
+                fields += 1
+                guard fields <= 20 else { throw MultipartReader<RequestBody>.malformed("A file upload carries at most 20 other fields.") }
+                let text = try await form.readText(limit: 4096)
+                if part.name == "name" { fieldName = text }
+                continue
+            }
+            guard let chosen = name ?? fieldName ?? kept ?? part.filename, FileName.isValid(chosen) else {
+                throw APIError(
+                    .badRequest, code: "invalid_multipart",
+                    message: "The file part needs a valid file name (its filename, a name field before it, or ?name=): \(FileName.rule).")
+            }
+            let file = try await ingest.ingest(form.body, length: nil, declaredType: part.contentType, content(chosen), into: existing)
+            // Fields after the file are read and ignored (as S3's POST uploads do): the file is stored.
+            while (try? await form.nextPart()) ?? nil != nil {}
+            return file
+        }
+        throw APIError(.badRequest, code: "invalid_multipart", message: "The form has no part named file; send the file in a field called file.")
     }
 
     private func created(_ file: StoredFile) async throws -> Response {
@@ -80,16 +119,18 @@ struct FileController: Sendable {
         return Response(status: .noContent)
     }
 
-    /// New content under the same id: the next version (`?name=` renames it too).
+    /// New content under the same id: the next version (`?name=` renames it too); raw or multipart.
     @Sendable func replace(_ request: Request, context: FlotillaRequestContext) async throws -> Response {
         let file = try await authorized(.update, request, context)
+        let uploader = try context.requirePrincipal().subject
         var query = QueryReader(request)
         let name = query.string("name", maxLength: 1000)
         if let name, !FileName.isValid(name) { query.record("name", FileName.rule) }
         try query.validate()
-        let updated = try await ingest.ingest(
-            request.body, length: request.headers[.contentLength].flatMap { Int64($0) }, declaredType: request.headers[.contentType],
-            FileWriter.Content(entity: file.entity, name: name ?? file.name, contentType: "", uploader: try context.requirePrincipal().subject), into: file.id)
+        let boundary = MultipartReader<RequestBody>.boundary(of: request.headers[.contentType])
+        let updated = try await receive(request, boundary: boundary, name: name, keeping: file.name, into: file.id) {
+            FileWriter.Content(entity: file.entity, name: $0, contentType: "", uploader: uploader)
+        }
         return JSONResponse.make(updated)
     }
 
