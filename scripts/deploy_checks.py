@@ -57,6 +57,11 @@ EVERYTHING = {
     "services": {
         "orders": {"clientSecret": "orders-restock-secret-of-32-characters"},
         "notifications": {"smtp": {"url": "smtps://mail.example.com:465", "existingSecret": "smtp-credentials", "cidrs": ["192.0.2.0/24"]}},
+        "files": {
+            "storage": {"backend": "s3"},
+            "s3": {"endpoint": "https://s3.eu-west-1.amazonaws.com", "bucket": "flotilla-files", "region": "eu-west-1",
+                   "existingSecret": "files-s3", "cidrs": ["198.51.100.0/24"]},
+        },
     },
 }
 
@@ -119,6 +124,8 @@ def check_chart():
         "a call to an unknown service": merge(REQUIRED, {"services": {"orders": {"calls": ["billing"]}}}),
         "a restock client secret auth would refuse": merge(REQUIRED, {"services": {"orders": {"clientSecret": "short"}}}),
         "a mail relay URL that is not SMTP": merge(REQUIRED, {"services": {"notifications": {"smtp": {"url": "http://mail"}}}}),
+        "an unknown blob store": merge(REQUIRED, {"services": {"files": {"storage": {"backend": "gcs"}}}}),
+        "an s3 store without its bucket or keys": merge(REQUIRED, {"services": {"files": {"storage": {"backend": "s3"}, "s3": {"endpoint": "http://minio:9000"}}}}),
         "no database URL": {"redis": REQUIRED["redis"], "auth": REQUIRED["auth"]},
         "no signing keys": {"database": REQUIRED["database"], "redis": REQUIRED["redis"]},
     }
@@ -167,6 +174,7 @@ def check_wiring(rendered):
                 fail(f"{name}: {service} probes {probes} or preStop missing")
     check_restock_client(rendered["everything"])
     check_mail_relay(rendered["everything"], rendered["default"])
+    check_blob_store(rendered["everything"], rendered["default"])
     print("ok   wiring: upstream URLs, NetworkPolicies, hardening and probes agree")
 
 
@@ -207,6 +215,33 @@ def check_mail_relay(everything, default):
         fail("default: notifications has a relay or SMTP egress without one configured")
     if env.get("NOTIFICATIONS_MAIL_DIR", {}).get("value") not in {m["mountPath"] for m in mounts}:
         fail("default: notifications' mail directory is not a mounted, writable volume")
+
+
+def check_blob_store(everything, default):
+    """files keeps its blobs on a claimed volume by default (recreated, one pod at a time), and
+    in a bucket with backend s3: keys from the Secret, scratch on an emptyDir, no claim, egress
+    to the store's port only."""
+    def files(documents):
+        deployment = next(d for d in documents if d["kind"] == "Deployment" and d["metadata"]["labels"].get("app.kubernetes.io/name") == "files")
+        policy = next(d for d in documents if d["kind"] == "NetworkPolicy" and d["spec"]["podSelector"]["matchLabels"].get("app.kubernetes.io/name") == "files")
+        spec = deployment["spec"]["template"]["spec"]
+        env = {e["name"]: e for e in spec["containers"][0]["env"]}
+        ports = {p["port"] for rule in policy["spec"]["egress"] for p in rule.get("ports", []) if any("ipBlock" in peer for peer in rule.get("to", []))}
+        claims = [d for d in documents if d["kind"] == "PersistentVolumeClaim" and d["metadata"]["name"].endswith("files-blobs")]
+        return deployment, env, {v["name"]: v for v in spec.get("volumes", [])}, ports, claims
+    deployment, env, volumes, ports, claims = files(everything)
+    if env.get("FILES_STORE", {}).get("value") != "s3" or env.get("FILES_S3_BUCKET", {}).get("value") != "flotilla-files":
+        fail("everything: files is not pointed at its bucket")
+    for variable, key in (("FILES_S3_ACCESS_KEY_ID", "access-key-id"), ("FILES_S3_SECRET_ACCESS_KEY", "secret-access-key")):
+        if env.get(variable, {}).get("valueFrom", {}).get("secretKeyRef") != {"name": "files-s3", "key": key}:
+            fail(f"everything: files does not read {variable} from the store's Secret")
+    if "emptyDir" not in volumes.get("blobs", {}) or claims or ports != {443}:
+        fail(f"everything: with s3 files should have scratch on an emptyDir, no claim and egress to 443 only (ports {sorted(ports)})")
+    deployment, env, volumes, ports, claims = files(default)
+    if env.get("FILES_STORE", {}).get("value") != "volume" or "persistentVolumeClaim" not in volumes.get("blobs", {}) or len(claims) != 1:
+        fail("default: files does not keep its blobs on its claim")
+    if deployment["spec"]["strategy"]["type"] != "Recreate" or ports - {5432, 6379}:
+        fail("default: files on a ReadWriteOnce claim must roll out by recreating, with no egress outside the fleet")
 
 
 def validate_schemas(documents, label):
