@@ -67,6 +67,8 @@ struct TusTests {
             #expect(rest.status == .noContent && rest.headers[HTTPField.Name("Upload-Offset")!] == "3000")
             let fileID = try #require(rest.headers[HTTPField.Name("Flotilla-File-Id")!])
             #expect(try await api.raw(.get, "/files/\(fileID)/content").bytes == content)
+            let name = String(try #require(path.split(separator: "/").last))
+            await #expect(throws: (any Error).self, "the chunks go once they are a file") { try await api.store.stagePartial(name, length: 1000) }
             #expect(try await api.raw(.head, path, headers: Self.tus).headers[HTTPField.Name("Flotilla-File-Id")!] == fileID)
             #expect(try await api.raw(.head, path, as: "bob", headers: Self.tus).status == .notFound, "someone else's upload")
             let tooLong = try await api.raw(.post, "/uploads", headers: Self.headers(Self.tus, [("Upload-Length", String(1 << 41)), ("Upload-Metadata", Self.metadata([("entity", "task:WEB-1"), ("filename", "x")]))]))

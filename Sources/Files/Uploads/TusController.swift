@@ -120,6 +120,7 @@ struct TusController: Sendable {
             let content = FileWriter.Content(entity: advanced.entity, name: advanced.name, contentType: "", uploader: advanced.userID)
             let file = try await ingest.finish(staged, declaredType: advanced.contentType, content, into: advanced.fileID)
             try await uploads.complete(advanced.id, as: file.id)
+            await store.removePartial(name)
             headers[.flotillaFileID] = file.id.lowercasedString
         }
         return Response(status: .noContent, headers: headers)
