@@ -1,15 +1,20 @@
 import Foundation
+import Synchronization
 
 /// Free TCP ports on the loopback interface.
 public enum FreePort {
     /// A port nothing listens on right now, below the kernel's ephemeral range (see
     /// ``block(of:)``): a port from `bind(0)` is an ephemeral one, which any outgoing
     /// connection may take before the server binds it — a test's private PostgreSQL lost its
-    /// port that way once. Another test could still pick the same port in between: rare,
-    /// with random picks among some twelve thousand.
+    /// port that way once. A port is handed out once per test process: two services started
+    /// at the same moment once drew the same free port, and the one that lost the bind left
+    /// its test talking to the other.
     public static func allocate() throws -> Int {
         try block(of: 1)
     }
+
+    /// Ports this process has handed out (never handed out again).
+    private static let handedOut = Mutex<Set<Int>>([])
 }
 
 extension FreePort {
@@ -28,7 +33,13 @@ extension FreePort {
         let ceiling = max(ephemeralRangeStart, 20_000 + 10 * count)
         for _ in 0..<200 {
             let base = Int.random(in: 20_000...(ceiling - count))
-            if (base..<(base + count)).allSatisfy(isFree) { return base }
+            let ports = Set(base..<(base + count))
+            let claimed = handedOut.withLock { taken in
+                guard taken.isDisjoint(with: ports) else { return false }
+                taken.formUnion(ports)
+                return true
+            }
+            if claimed, ports.allSatisfy(isFree) { return base }
         }
         throw POSIXError(.EADDRINUSE)
     }
