@@ -7,6 +7,21 @@ public enum OpenAPICoverage {
     /// The ops endpoints every service has; documented once for the fleet, not per service.
     public static let opsPaths: Set<String> = ["/live", "/ready", "/health", "/metrics"]
 
+    /// Everything wrong with service `target`'s API description: ``mismatches(routes:openAPIJSON:)``
+    /// between its routes and its embedded document, and the validator's findings on
+    /// `Sources/<target>/openapi.yaml`. Empty when all is well.
+    public static func audit(routes: [DeclaredRoute], openAPIJSON: String, target: String) async throws -> [String] {
+        let path = repositoryRoot.appendingPathComponent("Sources/\(target)/openapi.yaml").path
+        let validation = try await OpenAPIValidator.validate(path: path)
+        let findings = validation.status == 0 ? [] : ["openapi.yaml: " + "\(validation.findings)"]
+        return try mismatches(routes: routes, openAPIJSON: openAPIJSON) + findings
+    }
+
+    /// The checkout this file is in.
+    static var repositoryRoot: URL {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    }
+
     /// `METHOD path` of every declared route the document does not describe, and of every
     /// documented operation no route serves. Empty when they agree.
     public static func mismatches(routes: [DeclaredRoute], openAPIJSON: String) throws -> [String] {
