@@ -77,6 +77,11 @@ struct SharingTests {
                 return try await group.reduce(into: [HTTPResponse.Status]()) { $0.append($1) }
             }
             #expect(statuses.filter { $0 == .ok }.count == 3 && statuses.filter { $0 == .gone }.count == 7, "\(statuses)")
+            let once = try await link(#"{"max_downloads": 1}"#)
+            let badRange = try await api.raw(.get, once.path, as: nil, headers: [.range: "bytes=0-1,3-4"])
+            #expect(badRange.status == .rangeNotSatisfiable)
+            #expect(try await api.raw(.get, once.path, as: nil).status == .ok, "a download that never began is not spent")
+            #expect(try await api.raw(.get, once.path, as: nil).status == .gone)
 
             #expect(try await api.send(.delete, "/files/\(id)/links/\(open.id)").status == .noContent)
             #expect(try await api.raw(.get, open.path, as: nil).errorCode == "link_gone")

@@ -92,4 +92,9 @@ struct ShareRepository: Sendable {
             """, [id]
         ).affectedRows == 1
     }
+
+    /// Give back a download counted for a response that could not begin (the store failed).
+    func refundDownload(_ id: UUID) async throws {
+        try await pool.query("UPDATE share_links SET downloads = downloads - 1 WHERE id = $1 AND downloads > 0", [id])
+    }
 }

@@ -44,8 +44,15 @@ struct PublicLinkController: Sendable {
             return try await responder.respond(content, to: request, context: context)
         }
         guard try await shares.countDownload(link.id) else { throw Self.gone("reached its download limit") }
-        metrics.linkDownloads.increment()
-        return try await responder.respond(content, to: request, context: context)
+        do {
+            let response = try await responder.respond(content, to: request, context: context)
+            metrics.linkDownloads.increment()
+            return response
+        } catch {
+            // Nothing was sent (a bad range, the store not answering): the download is not spent.
+            try? await shares.refundDownload(link.id)
+            throw error
+        }
     }
 
     static func gone(_ reason: String) -> APIError {
