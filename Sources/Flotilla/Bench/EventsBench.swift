@@ -24,7 +24,7 @@ final class EventsBench: Sendable {
         unique = String(UInt32.random(in: 0...UInt32.max), radix: 36)
         let common = [
             "DATABASE_URL": databaseURL, "REDIS_URL": redisURL, "LOG_LEVEL": "warning", "EVENTS_STREAM_PREFIX": "bench:\(unique):",
-            "DB_POOL_MAX_CONNECTIONS": String(max(producers, searchProducers) + 4), "EVENTS_RELAY_BATCH": "500", "EVENTS_READ_BLOCK_SECONDS": "1",
+            "DB_POOL_MAX_CONNECTIONS": String(max(producers, searchProducers) + 4), "EVENTS_READ_BLOCK_SECONDS": "1",
             "MIGRATE_ON_START": "false",
         ]
         func service(_ name: String, schema: String, migrations: [Migration]) throws -> DataService {

@@ -51,10 +51,10 @@ public struct EventBusConfiguration: Sendable {
         streamPrefix = ""
         streamMaxLength = 100_000
         relayPollInterval = .seconds(1)
-        relayBatchSize = 100
+        relayBatchSize = 500
         outboxRetention = .seconds(72 * 3600)
         consumerName = Self.defaultConsumerName(podName: ProcessInfo.processInfo.environment["POD_NAME"])
-        consumerBatchSize = 200
+        consumerBatchSize = 1000
         consumerConcurrency = 8
         maxDeliveries = 5
         claimIdleTime = .seconds(30)
