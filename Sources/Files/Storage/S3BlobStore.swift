@@ -23,11 +23,16 @@ struct S3BlobStore: BlobStore {
     func append<Body: AsyncSequence & Sendable>(_ body: Body, toPartial name: String, at offset: Int64, limit: Int64) async throws -> PartialWrite
     where Body.Element == ByteBuffer {
         let spooled = try await scratch.spool(body, limit: limit, overLimit: UploadLimit.tooLarge(limit: offset + limit), keepingInterrupted: true)
-        defer { Task { await scratch.remove(spooled.blob.location) } }
-        if spooled.blob.size > 0 {
-            // A retried chunk at the same offset replaces the one before it.
-            try await stored { try await client.put(chunkKey(name, offset), fromFile: spooled.blob.location, size: spooled.blob.size, sha256: spooled.blob.sha256) }
+        do {
+            if spooled.blob.size > 0 {
+                // A retried chunk at the same offset replaces the one before it.
+                try await stored { try await client.put(chunkKey(name, offset), fromFile: spooled.blob.location, size: spooled.blob.size, sha256: spooled.blob.sha256) }
+            }
+        } catch {
+            await scratch.remove(spooled.blob.location)
+            throw error
         }
+        await scratch.remove(spooled.blob.location)
         return PartialWrite(written: spooled.blob.size, sha256: spooled.digest, interrupted: spooled.interrupted)
     }
 
