@@ -45,32 +45,43 @@ struct ScratchSpace: Sendable {
         async throws -> Spooled where Body.Element == ByteBuffer
     {
         let location = "\(root)/staging/\(UUID().lowercasedString)"
-        var digest = Digest()
-        var interrupted = false
         do {
-            try await fileSystem.withFileHandle(forWritingAt: FilePath(location), options: .newFile(replaceExisting: false)) { handle in
-                try await handle.withBufferedWriter(capacity: .kibibytes(128)) { writer in
-                    var chunks = body.makeAsyncIterator()
-                    while true {
-                        let next: ByteBuffer?
-                        do {
-                            next = try await chunks.next()
-                        } catch where keepingInterrupted {
-                            interrupted = true
-                            break
-                        }
-                        guard let chunk = next else { break }
-                        guard digest.size + Int64(chunk.readableBytes) <= limit else { throw overLimit() }
-                        digest.update(chunk)
-                        _ = try await writer.write(contentsOf: chunk)
-                    }
-                }
+            let copied = try await fileSystem.withFileHandle(forWritingAt: FilePath(location), options: .newFile(replaceExisting: false)) { handle in
+                try await Self.copy(body, into: handle, limit: limit, overLimit: overLimit(), keepingInterrupted: keepingInterrupted)
             }
+            return Spooled(blob: copied.digest.staged(at: location), digest: copied.digest.digestBytes(), interrupted: copied.interrupted)
         } catch {
             await remove(location)
             throw error
         }
-        return Spooled(blob: digest.staged(at: location), digest: digest.digestBytes(), interrupted: interrupted)
+    }
+
+    /// Write `body` to `handle` from `offset` through a buffer, hashing it: past `limit` bytes
+    /// `overLimit` is thrown; a failing body throws too, unless `keepingInterrupted`, when the
+    /// copy ends with what arrived (and says so).
+    static func copy<Body: AsyncSequence & Sendable>(
+        _ body: Body, into handle: WriteFileHandle, at offset: Int64 = 0, limit: Int64, overLimit: @autoclosure () -> any Error,
+        keepingInterrupted: Bool
+    ) async throws -> (digest: Digest, interrupted: Bool) where Body.Element == ByteBuffer {
+        var digest = Digest()
+        var interrupted = false
+        try await handle.withBufferedWriter(startingAtAbsoluteOffset: offset, capacity: .kibibytes(128)) { writer in
+            var chunks = body.makeAsyncIterator()
+            while true {
+                let next: ByteBuffer?
+                do {
+                    next = try await chunks.next()
+                } catch where keepingInterrupted {
+                    interrupted = true
+                    break
+                }
+                guard let chunk = next else { break }
+                guard digest.size + Int64(chunk.readableBytes) <= limit else { throw overLimit() }
+                digest.update(chunk)
+                _ = try await writer.write(contentsOf: chunk)
+            }
+        }
+        return (digest, interrupted)
     }
 
     /// `path` as a staged blob, hashed by reading it back.

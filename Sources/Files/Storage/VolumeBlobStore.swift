@@ -26,30 +26,13 @@ struct VolumeBlobStore: BlobStore {
 
     func append<Body: AsyncSequence & Sendable>(_ body: Body, toPartial name: String, at offset: Int64, limit: Int64) async throws -> PartialWrite
     where Body.Element == ByteBuffer {
-        var digest = ScratchSpace.Digest()
-        var interrupted = false
-        try await fileSystem.withFileHandle(forWritingAt: partialPath(name), options: .modifyFile(createIfNecessary: true)) { handle in
-            // Whatever a dropped connection wrote past the recorded offset is overwritten.
+        let copied = try await fileSystem.withFileHandle(forWritingAt: partialPath(name), options: .modifyFile(createIfNecessary: true)) { handle in
+            // Whatever a dropped connection wrote past the recorded offset is overwritten; the
+            // client going away mid-body keeps what arrived, so it can resume.
             try await handle.resize(to: .bytes(offset))
-            try await handle.withBufferedWriter(startingAtAbsoluteOffset: offset, capacity: .kibibytes(128)) { writer in
-                var chunks = body.makeAsyncIterator()
-                while true {
-                    let next: ByteBuffer?
-                    do {
-                        next = try await chunks.next()
-                    } catch {
-                        // The client went away mid-body: keep what arrived, so it can resume.
-                        interrupted = true
-                        break
-                    }
-                    guard let chunk = next else { break }
-                    guard digest.size + Int64(chunk.readableBytes) <= limit else { throw UploadLimit.tooLarge(limit: offset + limit) }
-                    digest.update(chunk)
-                    _ = try await writer.write(contentsOf: chunk)
-                }
-            }
+            return try await ScratchSpace.copy(body, into: handle, at: offset, limit: limit, overLimit: UploadLimit.tooLarge(limit: offset + limit), keepingInterrupted: true)
         }
-        return PartialWrite(written: digest.size, sha256: digest.digestBytes(), interrupted: interrupted)
+        return PartialWrite(written: copied.digest.size, sha256: copied.digest.digestBytes(), interrupted: copied.interrupted)
     }
 
     func stagePartial(_ name: String, length: Int64) async throws -> StagedBlob {
