@@ -6,8 +6,9 @@ import _NIOFileSystem
 
 /// The few calls of the S3 protocol the files service makes (PUT, GET, HEAD, DELETE of one
 /// object), over the kit's libcurl client (an ``Upstream`` named `object-store`: breaker,
-/// bulkhead, metrics), every one signed with SigV4. Objects are addressed path-style under `<endpoint>/<bucket>/`. Bodies stream both
-/// ways; an upload's `x-amz-content-sha256` is its real hash, so the store verifies the bytes.
+/// bulkhead, metrics), every one signed with SigV4. Objects are addressed path-style under
+/// `<endpoint>/<bucket>/`. Bodies stream both ways; an upload's `x-amz-content-sha256` is its
+/// real hash, so the store verifies the bytes.
 struct ObjectStoreClient: Sendable {
     let upstream: Upstream
     /// How long a transfer may move no byte.

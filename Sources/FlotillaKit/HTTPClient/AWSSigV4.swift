@@ -22,8 +22,6 @@ public struct AWSSigV4: Sendable, CustomStringConvertible {
 
     /// The SHA-256 of an empty payload, the `x-amz-content-sha256` of a bodiless request.
     public static let emptyPayloadHash = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
-    /// `x-amz-content-sha256` of a body whose hash is not known in advance.
-    public static let unsignedPayload = "UNSIGNED-PAYLOAD"
 
     public var description: String { "AWSSigV4(\(curlProvider), key \(accessKeyID), secret redacted)" }
 }

@@ -35,8 +35,8 @@ final class CurlTransfer: CurlJob, @unchecked Sendable {
     }
 
     /// What every transfer sets on its easy handle: URL, method, headers (without `Expect:
-    /// 100-continue`), error buffer, HTTP/2 over TLS, verified TLS, no signals, no Nagle; SigV4 signing when asked. The
-    /// header list returned must outlive the transfer.
+    /// 100-continue`), error buffer, HTTP/2 over TLS, verified TLS, no signals, no Nagle; SigV4
+    /// signing when asked. The header list returned must outlive the transfer.
     static func configure(_ handle: UnsafeMutableRawPointer, _ request: HTTPClientRequest, errorBuffer: UnsafeMutablePointer<CChar>) -> UnsafeMutablePointer<curl_slist>? {
         flotilla_setopt_pointer(handle, CURLOPT_ERRORBUFFER, errorBuffer)
         flotilla_setopt_string(handle, CURLOPT_URL, request.url)

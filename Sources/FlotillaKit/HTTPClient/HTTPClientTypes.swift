@@ -9,7 +9,10 @@ public struct HTTPClientRequest: Sendable {
     /// Sign the request with these credentials (the caller sets `x-amz-content-sha256`).
     public var signing: AWSSigV4?
 
-    public init(method: String = "GET", url: String, headers: [(String, String)] = [], body: [UInt8]? = nil, idempotent: Bool? = nil) {
+    public init(
+        method: String = "GET", url: String, headers: [(String, String)] = [], body: [UInt8]? = nil, idempotent: Bool? = nil, signing: AWSSigV4? = nil
+    ) {
+        self.signing = signing
         self.method = method
         self.url = url
         self.headers = headers

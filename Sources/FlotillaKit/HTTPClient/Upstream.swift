@@ -65,8 +65,7 @@ public final class Upstream: Sendable {
         defer { metrics.inFlight.decrement() }
         let started = ContinuousClock.now
         defer { metrics.duration.record(.now - started) }
-        var request = HTTPClientRequest(method: method, url: baseURL + path, headers: headers, body: body, idempotent: idempotent)
-        request.signing = signing
+        let request = HTTPClientRequest(method: method, url: baseURL + path, headers: headers, body: body, idempotent: idempotent, signing: signing)
         let deadline = started + (timeout ?? policy.timeout)
         var attempt = 1
         while true {
@@ -105,10 +104,8 @@ public final class Upstream: Sendable {
             throw HTTPClientError(.circuitOpen, "\(name) is failing; calls are refused for another \(retryAfter)")
         }
         do {
-            var request = HTTPClientRequest(method: method, url: baseURL + path, headers: headers)
-            request.signing = signing
             let response = try await client.stream(
-                request, body: body, length: length,
+                HTTPClientRequest(method: method, url: baseURL + path, headers: headers, signing: signing), body: body, length: length,
                 connectTimeout: policy.timeout, idleTimeout: idleTimeout)
             record(failed: response.status >= 500, since: started)
             metrics.recordCall(method: method, outcome: String(response.status))
