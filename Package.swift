@@ -59,6 +59,7 @@ let package = Package(
             providers: [.apt(["libhiredis-dev"])]
         ),
         .systemLibrary(name: "CMalloc"),
+        .systemLibrary(name: "CPoll"),
         .systemLibrary(
             name: "CCurl",
             pkgConfig: "libcurl",
@@ -71,6 +72,7 @@ let package = Package(
                 "CHiredis",
                 "CCurl",
                 "CMalloc",
+                "CPoll",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),

@@ -16,7 +16,7 @@ final class CurlMultiLoop: @unchecked Sendable {
     }
 
     private let multi: UnsafeMutableRawPointer
-    private let poller: CurlSocketPoller
+    private let poller = SocketPoller(purpose: "the HTTP client")
     private let commands = Mutex<[Command]>([])
     private let stopping = Atomic<Bool>(false)
     private let thread = BlockingCallPool(threadCount: 1)
@@ -25,13 +25,12 @@ final class CurlMultiLoop: @unchecked Sendable {
 
     init(maxConnections: Int) {
         curl_global_init(Int(CURL_GLOBAL_ALL))
-        poller = CurlSocketPoller()
         multi = curl_multi_init()!
         flotilla_multi_setopt_long(multi, CURLMOPT_MAXCONNECTS, maxConnections)
         flotilla_multi_setopt_long(multi, CURLMOPT_PIPELINING, Int(CURLPIPE_MULTIPLEX))
         flotilla_multi_setopt_pointer(multi, CURLMOPT_SOCKETDATA, Unmanaged.passUnretained(poller).toOpaque())
         flotilla_multi_setopt_socket_callback(multi) { _, socket, what, poller, _ in
-            Unmanaged<CurlSocketPoller>.fromOpaque(poller!).takeUnretainedValue().watch(socket, what: what)
+            Unmanaged<SocketPoller>.fromOpaque(poller!).takeUnretainedValue().follow(socket, what: what)
             return 0
         }
         let loop = Unmanaged.passUnretained(self)
@@ -87,7 +86,7 @@ final class CurlMultiLoop: @unchecked Sendable {
             curl_multi_timeout(multi, &timeout)
             let ready = poller.wait(milliseconds: timeout < 0 ? 1000 : min(timeout, 1000))
             for socket in ready {
-                curl_multi_socket_action(multi, socket.socket, socket.flags, &stillRunning)
+                curl_multi_socket_action(multi, socket.socket, socket.curlFlags, &stillRunning)
             }
             if timeout == 0 || ready.isEmpty {
                 curl_multi_socket_action(multi, CURL_SOCKET_TIMEOUT, 0, &stillRunning)
@@ -140,4 +139,27 @@ protocol CurlJob: AnyObject, Sendable {
     func complete(_ code: CURLcode)
     /// The transfer was stopped before curl finished it.
     func abort(_ error: any Error)
+}
+
+extension SocketPoller {
+    /// Follow curl's socket callback: watch `socket` for `what` (`CURL_POLL_IN`, `_OUT`,
+    /// `_INOUT`) or stop watching it (`CURL_POLL_REMOVE`).
+    fileprivate func follow(_ socket: Int32, what: Int32) {
+        guard what != CURL_POLL_REMOVE else { return remove(socket) }
+        var events: Events = []
+        if what & CURL_POLL_IN != 0 { events.insert(.readable) }
+        if what & CURL_POLL_OUT != 0 { events.insert(.writable) }
+        watch(socket, for: events)
+    }
+}
+
+extension SocketPoller.Readiness {
+    /// The `CURL_CSELECT_*` flags curl is told.
+    fileprivate var curlFlags: Int32 {
+        var flags: Int32 = 0
+        if events.contains(.readable) { flags |= CURL_CSELECT_IN }
+        if events.contains(.writable) { flags |= CURL_CSELECT_OUT }
+        if events.contains(.error) { flags |= CURL_CSELECT_ERR }
+        return flags
+    }
 }

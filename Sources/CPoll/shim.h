@@ -1,8 +1,10 @@
-#ifndef FLOTILLA_CCURL_POLL_H
-#define FLOTILLA_CCURL_POLL_H
-// The curl thread's own readiness loop (curl_multi_socket_action): epoll and an eventfd
-// for wake-ups. Wrapped in C because `struct epoll_event` is packed on x86-64, which Swift
-// cannot import faithfully, and so Glibc and Musl builds see the same functions.
+#ifndef FLOTILLA_CPOLL_SHIM_H
+#define FLOTILLA_CPOLL_SHIM_H
+// The readiness loops of the kit's own threads (curl's sockets, libpq's connections):
+// epoll and an eventfd for wake-ups. Wrapped in C because `struct epoll_event` is packed
+// on x86-64, which Swift cannot import faithfully, and so Glibc and Musl builds see the
+// same functions.
+#include <errno.h>
 #include <stdint.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
@@ -37,6 +39,14 @@ static inline int flotilla_epoll_wait(int epfd, flotilla_ready_fd *ready, int ca
         ready[i].events = events[i].events;
     }
     return count;
+}
+
+/// Watch `fd` for `events`: modified if it is in the set, added if not (a descriptor
+/// leaves the set when it is closed, so the caller need not track it). 0, or -1 with errno set.
+static inline int flotilla_epoll_set(int epfd, int fd, uint32_t events) {
+    if (flotilla_epoll_update(epfd, EPOLL_CTL_MOD, fd, events) == 0) return 0;
+    if (errno != ENOENT) return -1;
+    return flotilla_epoll_update(epfd, EPOLL_CTL_ADD, fd, events);
 }
 
 static inline int flotilla_eventfd(void) {
