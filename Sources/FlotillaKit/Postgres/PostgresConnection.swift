@@ -5,8 +5,10 @@ import Glibc
 import Musl
 #endif
 
-/// One libpq connection. Every method but ``requestCancel()`` blocks, so it is only ever
-/// called on the pool's dedicated threads, by the single borrower holding it.
+/// One libpq connection, used by one borrower at a time. Statements are sent without
+/// blocking (libpq's nonblocking mode) and their answers awaited through the
+/// ``PostgresReactor``, so no thread waits on the server; connecting, scripts
+/// (``executeScript(_:)``) and ``requestCancel()`` block, and run on the pool's threads.
 final class PostgresConnection: PooledConnection, @unchecked Sendable {
     let handle: OpaquePointer
     /// libpq's cancel object: usable from any thread while a query runs.
@@ -15,6 +17,9 @@ final class PostgresConnection: PooledConnection, @unchecked Sendable {
     var lastReleased: ContinuousClock.Instant = .now
     /// Statements prepared on this connection (`DB_STATEMENT_CACHE_SIZE`).
     var statements: PreparedStatementCache
+    /// Statements evicted from the cache or gone stale, still to be deallocated on the
+    /// server: sent at the end of the connection's next round trip. Names are never reused.
+    var pendingDeallocations: [String] = []
 
     private init(handle: OpaquePointer, statementCacheSize: Int) {
         self.handle = handle
@@ -58,16 +63,19 @@ final class PostgresConnection: PooledConnection, @unchecked Sendable {
         PQsetNoticeProcessor(handle, { _, _ in }, nil)
         let connection = PostgresConnection(handle: handle, statementCacheSize: configuration.statementCacheSize)
         let timeout = configuration.statementTimeout.map { String($0.wholeMilliseconds) } ?? "0"
-        _ = try connection.execute(
-            "SELECT set_config('TimeZone', 'UTC', false), set_config('statement_timeout', $1, false), set_config('search_path', $2, false)",
-            [PostgresParameter(type: PostgresType.text, text: timeout), PostgresParameter(type: PostgresType.text, text: configuration.searchPath)]
-        )
+        let settings = [PostgresParameter(type: PostgresType.text, text: timeout), PostgresParameter(type: PostgresType.text, text: configuration.searchPath)]
+        _ = try withLibpqParameters(settings) { types, values throws(PostgresError) in
+            try connection.take(PQexecParams(
+                handle, "SELECT set_config('TimeZone', 'UTC', false), set_config('statement_timeout', $1, false), set_config('search_path', $2, false)",
+                2, types, values, nil, nil, 0))
+        }
+        guard PQsetnonblocking(handle, 1) == 0 else { throw PostgresError(.connectionFailed, message: "cannot put the connection in nonblocking mode") }
         return connection
     }
 
-    /// Whether the connection is open and outside any transaction.
+    /// Whether the connection is open, outside any transaction, and has nothing in flight.
     var isReusable: Bool {
-        PQstatus(handle) == CONNECTION_OK && PQtransactionStatus(handle) == PQTRANS_IDLE
+        PQstatus(handle) == CONNECTION_OK && PQtransactionStatus(handle) == PQTRANS_IDLE && PQpipelineStatus(handle) == PQ_PIPELINE_OFF
     }
 
     /// Whether the connection is still open.
@@ -75,31 +83,14 @@ final class PostgresConnection: PooledConnection, @unchecked Sendable {
         PQstatus(handle) == CONNECTION_OK
     }
 
-    /// Run one statement with `$n` parameters (blocking), results in text format. Queries
-    /// and DML are prepared once per connection and executed by name after that
+    /// Run one statement with `$n` parameters, results in text format, without blocking a
+    /// thread (a pipeline of one: ``executePipeline(_:segments:rerunsStale:)``). Queries and
+    /// DML are prepared once per connection and executed by name after that
     /// (``PreparedStatementCache``); a statement whose plan went stale under a schema change
     /// (its result columns changed) is prepared again and run, outside a transaction, or
     /// fails once inside one (which cannot go on after an error), to be prepared afresh next time.
-    func execute(_ sql: String, _ parameters: [PostgresParameter]) throws(PostgresError) -> PostgresQueryResult {
-        // Text parameters go to libpq as C strings: a NUL would end the value early.
-        if let index = parameters.firstIndex(where: { $0.text?.utf8.contains(0) == true }) {
-            throw PostgresError(.nulInParameter, message: "parameter $\(index + 1) contains a NUL character")
-        }
-        let prepares = statements.capacity > 0 && PreparedStatementCache.isPreparable(sql)
-        return try Self.withLibpqParameters(parameters) { types, values throws(PostgresError) in
-            guard prepares else { return try take(PQexecParams(handle, sql, Int32(parameters.count), types, values, nil, nil, 0)) }
-            let key = PreparedStatementCache.Key(sql: sql, parameterTypes: types)
-            func runPrepared() throws(PostgresError) -> PostgresQueryResult {
-                try take(PQexecPrepared(handle, try preparedName(for: key), Int32(parameters.count), values, nil, nil, 0))
-            }
-            do throws(PostgresError) {
-                return try runPrepared()
-            } catch where error.isStalePlan {
-                forget(key)
-                guard PQtransactionStatus(handle) == PQTRANS_IDLE else { throw error }
-                return try runPrepared()
-            }
-        }
+    func execute(_ sql: String, _ parameters: [PostgresParameter]) async throws(PostgresError) -> PostgresQueryResult {
+        try await executePipeline([(sql, parameters)], segments: .together)[0].get()
     }
 
     /// `parameters` as libpq takes them, valid inside `body`: their type OIDs and their texts
@@ -115,31 +106,10 @@ final class PostgresConnection: PooledConnection, @unchecked Sendable {
         }
     }
 
-    /// The name `key` is prepared under, preparing it now (and deallocating the statement
-    /// evicted for it) if it is not yet.
-    private func preparedName(for key: PreparedStatementCache.Key) throws(PostgresError) -> String {
-        if let name = statements.name(for: key) { return name }
-        let (name, evicted) = statements.insert(key)
-        if let evicted { deallocate(evicted) }
-        do {
-            _ = try take(PQprepare(handle, name, key.sql, Int32(key.parameterTypes.count), key.parameterTypes))
-        } catch {
-            statements.remove(key)
-            throw error
-        }
-        return name
-    }
-
-    /// Drop `key`'s prepared statement, here and on the server.
+    /// Drop `key`'s prepared statement: from the cache now, on the server with the next
+    /// round trip (``pendingDeallocations``).
     func forget(_ key: PreparedStatementCache.Key) {
-        if let name = statements.remove(key) { deallocate(name) }
-    }
-
-    /// `DEALLOCATE` a statement; inside a failed transaction this cannot run, and the
-    /// statement stays on the server under a name never used again (harmless, and gone
-    /// with the connection).
-    func deallocate(_ name: String) {
-        if let result = PQexec(handle, "DEALLOCATE \(name)") { PQclear(result) }
+        if let name = statements.remove(key) { pendingDeallocations.append(name) }
     }
 
     /// The rows of a libpq result, or its error; the result is freed.
@@ -157,7 +127,8 @@ final class PostgresConnection: PooledConnection, @unchecked Sendable {
     }
 
     /// Run a script of several statements with the simple-query protocol (no parameters;
-    /// for migration files only).
+    /// for migration files, `LISTEN` and validation). Blocks (libpq's `PQexec` ignores
+    /// nonblocking mode), so only on the pool's threads.
     func executeScript(_ sql: String) throws(PostgresError) {
         guard let result = PQexec(handle, sql) else {
             throw PostgresError(isOpen ? .server : .connectionLost, message: String(cString: PQerrorMessage(handle)).trimmingWhitespace().description)
@@ -186,8 +157,10 @@ final class PostgresConnection: PooledConnection, @unchecked Sendable {
             let message = String(cString: PQerrorMessage(handle)).trimmingWhitespace()
             return PostgresError(isOpen ? .server : .connectionLost, message: String(message))
         }
+        // A server that ends the session says why first ("terminating connection due to
+        // administrator command"): the connection is lost all the same.
         return PostgresError(
-            .server,
+            isOpen ? .server : .connectionLost,
             message: field("M") ?? "error",
             sqlState: sqlState,
             detail: field("D"),

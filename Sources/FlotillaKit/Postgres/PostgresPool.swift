@@ -3,7 +3,9 @@ public import ServiceLifecycle
 
 /// A bounded pool of PostgreSQL connections with an async API.
 ///
-/// Every libpq call runs on the pool's own threads (see docs/adr/004). Callers wait at
+/// Statements never block a thread (``PostgresReactor``); the blocking libpq calls
+/// (connecting, validating, migration scripts, cancelling) run on the pool's own threads
+/// (see docs/adr/004 and 024). Callers wait at
 /// most `acquireTimeout` for a connection and then get 503 `database_unavailable`; idle
 /// connections are validated before reuse; broken ones are dropped and replaced, with
 /// capped exponential backoff between failed connection attempts. Run the pool as a
@@ -30,7 +32,7 @@ public final class PostgresPool: Service, Sendable {
             metrics: ConnectionPoolMetrics(registry: metrics, prefix: "db_pool", what: "database"),
             logger: logger.with(metadataKey: "database", value: .string(configuration.redactedURL)),
             connect: { try PostgresConnection.connect(configuration) },
-            validate: { _ = try $0.execute("SELECT 1", []) },
+            validate: { try $0.executeScript("SELECT 1") },
             failure: { reason in
                 switch reason {
                 case .exhausted: PostgresError(.poolExhausted, message: "no database connection became free within \(limit)")
@@ -42,6 +44,12 @@ public final class PostgresPool: Service, Sendable {
     }
 
     var executor: BlockingCallPool { connections.executor }
+
+    /// Ask the server to cancel what `connection` runs now; PQcancel opens a connection of
+    /// its own and blocks, so on the pool's threads.
+    func cancel(_ connection: PostgresConnection) async {
+        _ = try? await executor.run { connection.requestCancel() }
+    }
 
     /// Run one statement on a pooled connection.
     ///

@@ -28,8 +28,8 @@ public struct PostgresSession: Sendable {
         let bound = parameters.map(\.postgresParameter)
         let begin = pendingBegin?.take()
         return try await run(timeout: timeout) { connection throws(PostgresError) in
-            guard let begin else { return try connection.execute(sql, bound) }
-            let results = try connection.executePipeline([(begin, []), (sql, bound)], segments: .together)
+            guard let begin else { return try await connection.execute(sql, bound) }
+            let results = try await connection.executePipeline([(begin, []), (sql, bound)], segments: .together)
             _ = try results[0].get()
             return try results[1].get()
         }
@@ -47,7 +47,7 @@ public struct PostgresSession: Sendable {
             + statements.map { (sql: $0.sql, parameters: $0.parameters.map(\.postgresParameter)) }
         let begins = begin != nil
         let results = try await run(timeout: timeout) { connection throws(PostgresError) in
-            let results = try connection.executePipeline(bound, segments: .eachStatement)
+            let results = try await connection.executePipeline(bound, segments: .eachStatement)
             // A statement cancelled by the deadline or the task fails the pipeline as one query would.
             for case .failure(let error) in results where error.sqlState == PostgresError.SQLState.queryCanceled { throw error }
             return results
@@ -57,10 +57,10 @@ public struct PostgresSession: Sendable {
         return Array(results.dropFirst())
     }
 
-    /// Run `work` on the pool's threads. Cancelling the calling task, or passing `timeout`,
+    /// Run `work` on the connection. Cancelling the calling task, or passing `timeout`,
     /// cancels what runs on the server (PQcancel) instead of leaving it running.
     private func run<Value: Sendable>(
-        timeout: Duration?, _ work: @escaping @Sendable (PostgresConnection) throws(PostgresError) -> Value
+        timeout: Duration?, _ work: (PostgresConnection) async throws(PostgresError) -> Value
     ) async throws -> Value {
         let connection = self.connection
         let started = ContinuousClock.now
@@ -69,15 +69,15 @@ public struct PostgresSession: Sendable {
             Task {
                 try await Task.sleep(for: limit)
                 timedOut.set()
-                connection.requestCancel()
+                await pool.cancel(connection)
             }
         }
         defer { timer?.cancel() }
         do {
             let result = try await withTaskCancellationHandler {
-                try await pool.executor.run { try work(connection) }
-            } onCancel: {
-                connection.requestCancel()
+                try await work(connection)
+            } onCancel: { [pool] in
+                Task { await pool.cancel(connection) }
             }
             pool.metrics.recordQuery(ok: true, elapsed: .now - started)
             return result
@@ -129,11 +129,11 @@ extension PostgresSession {
         let begin = pendingBegin?.take()
         try await withTaskCancellationHandler {
             try await pool.executor.run {
-                if let begin { _ = try connection.execute(begin, []) }
+                if let begin { try connection.executeScript(begin) }
                 try connection.executeScript(sql)
             }
-        } onCancel: {
-            connection.requestCancel()
+        } onCancel: { [pool] in
+            Task { await pool.cancel(connection) }
         }
     }
 }
