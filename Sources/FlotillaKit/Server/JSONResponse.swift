@@ -37,4 +37,19 @@ public enum JSONResponse {
             body: .init(byteBuffer: ByteBuffer(bytes: data))
         )
     }
+
+    /// `value` as a JSON response, written by the value itself (the same text the encoder
+    /// would write, at a fraction of the cost).
+    public static func make(
+        _ value: some JSONWritable,
+        status: HTTPResponse.Status = .ok,
+        contentType: String = "application/json; charset=utf-8"
+    ) -> Response {
+        let body = ByteBuffer(string: JSONTextWriter.text(of: value))
+        return Response(
+            status: status,
+            headers: [.contentType: contentType, .contentLength: String(body.readableBytes)],
+            body: .init(byteBuffer: body)
+        )
+    }
 }

@@ -108,9 +108,25 @@ public struct PageRequest: Sendable, Equatable {
 }
 
 /// `pagination: {limit, offset, total, hasMore}` in list answers.
-public struct PageInfo: Codable, Sendable, Equatable {
+public struct PageInfo: Codable, Sendable, Equatable, JSONWritable {
     public let limit: Int
     public let offset: Int
     public let total: Int
     public let hasMore: Bool
+
+    public init(limit: Int, offset: Int, total: Int, hasMore: Bool) {
+        self.limit = limit
+        self.offset = offset
+        self.total = total
+        self.hasMore = hasMore
+    }
+
+    public func write(to json: inout JSONTextWriter) {
+        json.object { json in
+            json.field("hasMore", hasMore)
+            json.field("limit", limit)
+            json.field("offset", offset)
+            json.field("total", total)
+        }
+    }
 }
