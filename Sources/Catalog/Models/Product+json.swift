@@ -1,0 +1,28 @@
+import FlotillaKit
+
+/// The list's and the product's bodies written directly (``JSONWritable``): the encoder's
+/// generic walk was a third of the list's CPU.
+extension Product: JSONWritable {
+    func write(to json: inout JSONTextWriter) {
+        json.object { json in
+            json.field("brand", brand)
+            json.field("category", category)
+            json.field("created_at", createdAt)
+            json.field("id", id)
+            json.field("metadata", metadata)
+            json.field("name", name)
+            json.field("price", price.description)
+            json.field("stock", stock)
+            json.field("updated_at", updatedAt)
+        }
+    }
+}
+
+extension ProductPage: JSONWritable {
+    func write(to json: inout JSONTextWriter) {
+        json.object { json in
+            json.field("data", data)
+            json.field("pagination", pagination)
+        }
+    }
+}
