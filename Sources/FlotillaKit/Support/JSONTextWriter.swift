@@ -29,6 +29,7 @@ public struct JSONTextWriter {
     /// The text of `value`.
     public static func text(of value: some JSONWritable) -> String {
         var writer = JSONTextWriter()
+        writer.text.reserveCapacity(4096)  // a page of a list without regrowing
         value.write(to: &writer)
         return writer.text
     }
