@@ -105,10 +105,18 @@ extension Data: PostgresDecodable {
 extension JSONValue: PostgresDecodable {
     public init(postgresText text: String, type: UInt32) throws(PostgresDecodingFailure) {
         do {
-            self = try JSONDecoder().decode(JSONValue.self, from: Data(text.utf8))
+            self = try JSONValue.parse(text)
         } catch {
             throw .mismatch(text, JSONValue.self, type)
         }
+    }
+}
+
+/// A `json`/`jsonb` object (metadata, say).
+extension Dictionary: PostgresDecodable where Key == String, Value == JSONValue {
+    public init(postgresText text: String, type: UInt32) throws(PostgresDecodingFailure) {
+        guard case .object(let members)? = try? JSONValue.parse(text) else { throw .mismatch(text, [String: JSONValue].self, type) }
+        self = members
     }
 }
 

@@ -101,6 +101,34 @@ struct PostgresTypeTests {
         #expect(missing?.message.contains("no column 'qty'") == true)
     }
 
+    /// A row type that reads itself; `via` says which way it was built.
+    struct Watch: Decodable, PostgresRowDecodable {
+        let name: String
+        let metadata: [String: JSONValue]
+        var via = "Decodable"
+
+        enum CodingKeys: String, CodingKey { case name, metadata }
+
+        init(row: PostgresRow) throws(PostgresError) {
+            name = try row.decode("name")
+            metadata = try row.decode("metadata")
+            via = "row"
+        }
+    }
+
+    @Test func aRowTypeThatReadsItselfIsBuiltThatWay() async throws {
+        let pool = try TestDatabase.makePool()
+        defer { Task { await pool.close() } }
+        let result = try await pool.query(#"SELECT 'Seamaster' AS name, '{"movement": "automatic", "diameter": 42}'::jsonb AS metadata"#)
+        let watches = try result.decode(Watch.self)
+        #expect(watches.map(\.via) == ["row"])
+        #expect(watches.first?.metadata == ["movement": .string("automatic"), "diameter": .int(42)])
+        let notAnObject = try #require(try await pool.query(#"SELECT 'x' AS name, '[1, 2]'::jsonb AS metadata"#).rows.first)
+        let error = #expect(throws: PostgresError.self) { try notAnObject.decode(Watch.self) }
+        #expect(error?.kind == .decoding)
+        #expect(error?.message.contains("column 'metadata'") == true)
+    }
+
     @Test func parametersAreNeverInterpolated() async throws {
         let pool = try TestDatabase.makePool()
         defer { Task { await pool.close() } }
