@@ -26,3 +26,13 @@ extension ProductPage: JSONWritable {
         }
     }
 }
+
+/// Rows read column by column (``PostgresRowDecodable``), not through `Decodable`.
+extension Product: PostgresRowDecodable {
+    init(row: PostgresRow) throws(PostgresError) {
+        self.init(
+            id: try row.decode("id"), name: try row.decode("name"), brand: try row.decode("brand"), category: try row.decode("category"),
+            price: try row.decode("price"), stock: try row.decode("stock"), metadata: try row.decode("metadata"),
+            createdAt: try row.decode("created_at"), updatedAt: try row.decode("updated_at"))
+    }
+}
