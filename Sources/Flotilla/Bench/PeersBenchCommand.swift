@@ -73,14 +73,19 @@ struct PeersBenchCommand: AsyncParsableCommand {
                     warmUp: .seconds(1), connections: connections, token: nil, timeout: .seconds(10)
                 ).run())
             }
-            // The generator shares the machine: a run it could not offer in full, or with failed
-            // requests, says so instead of a verdict.
-            let complete = results.allSatisfy { $0.errors == 0 && $0.achievedRate >= 0.95 * rate }
+            // The generator shares the machine: when it could not offer the rate in full to the
+            // Swift service (or requests failed) there is no verdict. When it could, and FastAPI
+            // fell behind at its own closed-loop top rate, the generator was not the bound:
+            // FastAPI's p99 (capped by the timeout) is a floor, so the ratio is a ceiling.
+            func isComplete(_ result: LoadRun.Result) -> Bool { result.errors == 0 && result.achievedRate >= 0.95 * rate }
             let ratio = results[0].latency.p99 / results[1].latency.p99
+            let verdict = !isComplete(results[0])
+                ? "not measured (load not offered in full)"
+                : (ratio <= 1.0 / 3 ? "met" : "missed") + (isComplete(results[1]) ? "" : " (FastAPI fell behind; its p99 is a floor)")
             lines.append([
                 route.name, TextTable.format(rate, 0), results.map { TextTable.format($0.achievedRate, 0) }.joined(separator: " / "),
                 results.map { String($0.errors) }.joined(separator: " / "), TextTable.format(results[0].latency.p99, 2), TextTable.format(results[1].latency.p99, 2),
-                TextTable.format(ratio, 2), "≤ 0.33", complete ? (ratio <= 1.0 / 3 ? "met" : "missed") : "not measured (load not offered in full)",
+                TextTable.format(ratio, 2), "≤ 0.33", verdict,
             ])
         }
         return TextTable.render(
