@@ -58,10 +58,13 @@ public struct PostgresSession: Sendable {
     }
 
     /// Run `work` on the connection. Cancelling the calling task, or passing `timeout`,
-    /// cancels what runs on the server (PQcancel) instead of leaving it running.
+    /// cancels what runs on the server (PQcancel) instead of leaving it running; a task
+    /// cancelled before the statement is sent sends nothing (a cancelled transaction's later
+    /// statements, its COMMIT included, never reach the server).
     private func run<Value: Sendable>(
         timeout: Duration?, _ work: (PostgresConnection) async throws(PostgresError) -> Value
     ) async throws -> Value {
+        try Task.checkCancellation()
         let connection = self.connection
         let started = ContinuousClock.now
         let timedOut = TimeoutFlag()

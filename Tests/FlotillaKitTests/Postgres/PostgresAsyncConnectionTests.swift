@@ -65,6 +65,24 @@ struct PostgresAsyncConnectionTests {
         #expect(kept == 0)
     }
 
+    @Test func aTaskCancelledBeforeItsStatementSendsNothing() async throws {
+        let pool = try TestDatabase.makePool { $0.maxConnections = 1 }
+        defer { Task { await pool.close() } }
+        let schema = try await TestDatabase.makeSchema(in: pool)
+        try await pool.query("CREATE TABLE \(schema).items (id int PRIMARY KEY)")
+        let (gate, open) = AsyncStream<Void>.makeStream()
+        let work = Task {
+            for await _ in gate { break }  // ends at once when the task is cancelled
+            try await pool.withTransaction { tx in
+                try await tx.query("INSERT INTO \(schema).items VALUES (1)")
+            }
+        }
+        work.cancel()
+        open.yield()
+        await #expect(throws: CancellationError.self) { try await work.value }
+        #expect(try await pool.query("SELECT count(*) AS n FROM \(schema).items").rows[0].decode("n", as: Int.self) == 0)
+    }
+
     @Test func aTimedOutStatementInATransactionLeavesItsConnectionClean() async throws {
         let pool = try TestDatabase.makePool { $0.maxConnections = 1 }
         defer { Task { await pool.close() } }

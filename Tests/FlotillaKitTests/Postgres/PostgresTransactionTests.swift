@@ -75,16 +75,18 @@ struct PostgresTransactionTests {
         let pool = try TestDatabase.makePool()
         defer { Task { await pool.close() } }
         let table = try await makeTable(pool)
-        let inserted = AsyncStream<Void>.makeStream()
+        let marker = "rollback_\(Int.random(in: 1...1_000_000))"
         let work = Task {
             try await pool.withTransaction { tx in
                 try await tx.query("INSERT INTO \(table) VALUES (1, 'a', 1)")
-                inserted.continuation.yield()
-                try await tx.query("SELECT pg_sleep(10)")
+                try await tx.query("SELECT pg_sleep(600) AS \(marker)")
             }
         }
-        for await _ in inserted.stream { break }
-        try await Task.sleep(for: .milliseconds(100))
+        try await waitUntil("the transaction's second statement is running") {
+            try await pool.query(
+                "SELECT count(*) AS n FROM pg_stat_activity WHERE state = 'active' AND query LIKE $1 AND pid <> pg_backend_pid()", ["%\(marker)%"]
+            ).rows[0].decode("n", as: Int.self) > 0
+        }
         work.cancel()
         let outcome = await work.result
         #expect(throws: PostgresError.self) { try outcome.get() }
