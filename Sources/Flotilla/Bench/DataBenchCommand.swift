@@ -54,6 +54,12 @@ struct DataBenchCommand: AsyncParsableCommand {
             let selectReference = try ReferenceTools.pgbench(url: databaseURL, script: "SELECT 1;\n", clients: level, seconds: seconds)
             rows.append(BenchRow(operation: "postgres SELECT 1", callers: level, flotilla: select, seconds: seconds, reference: selectReference, referenceName: "pgbench"))
 
+            // A page of rows as the event relay claims them: the answer arrives in many pieces.
+            let page = "SELECT g AS id, repeat('x', 200) AS data FROM generate_series(1, 500) AS g"
+            let pageRead = try await LatencyRecorder.measure(callers: level, for: duration) { _ in _ = try await pool.query(page) }
+            let pageReference = try ReferenceTools.pgbench(url: databaseURL, script: "\(page);\n", clients: level, seconds: seconds)
+            rows.append(BenchRow(operation: "postgres 500 rows of 200 bytes", callers: level, flotilla: pageRead, seconds: seconds, reference: pageReference, referenceName: "pgbench"))
+
             let insert = try await LatencyRecorder.measure(callers: level, for: duration) { n in
                 _ = try await pool.query("INSERT INTO flotilla_bench.rows (v) VALUES ($1)", [n])
             }
