@@ -48,6 +48,16 @@ public enum TestDatabase {
         try await pool.query("CREATE SCHEMA \(name)")
         return name
     }
+
+    /// Whether another session is running a statement whose text contains `marker` (a
+    /// column alias, say), so a test can wait for a statement to be on the server, or check
+    /// that a cancelled one stopped.
+    public static func isRunning(_ marker: String, seenFrom pool: PostgresPool) async throws -> Bool {
+        let rows = try await pool.query(
+            "SELECT count(*) AS n FROM pg_stat_activity WHERE state = 'active' AND query LIKE $1 AND pid <> pg_backend_pid()", ["%\(marker)%"]
+        ).rows
+        return try rows[0].decode("n", as: Int.self) > 0
+    }
 }
 
 /// A throwaway PostgreSQL cluster of a test's own, for tests that stop or restart the server.

@@ -11,10 +11,7 @@ struct PostgresAsyncConnectionTests {
     }
 
     func isRunning(_ marker: String, _ pool: PostgresPool) async throws -> Bool {
-        let rows = try await pool.query(
-            "SELECT count(*) AS n FROM pg_stat_activity WHERE state = 'active' AND query LIKE $1 AND pid <> pg_backend_pid()", ["%\(marker)%"]
-        ).rows
-        return try rows[0].decode("n", as: Int.self) > 0
+        try await TestDatabase.isRunning(marker, seenFrom: pool)
     }
 
     /// Whether the session's statements each run in a transaction of their own (none was

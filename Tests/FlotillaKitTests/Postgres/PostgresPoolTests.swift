@@ -6,13 +6,8 @@ import Testing
 
 @Suite("PostgreSQL pool")
 struct PostgresPoolTests {
-    /// Whether any backend is still running `marker` (so a cancelled query really stopped).
     func isRunning(_ marker: String, _ pool: PostgresPool) async throws -> Bool {
-        let rows = try await pool.query(
-            "SELECT count(*) AS n FROM pg_stat_activity WHERE state = 'active' AND query LIKE $1 AND pid <> pg_backend_pid()",
-            ["%\(marker)%"]
-        ).rows
-        return try rows[0].decode("n", as: Int.self) > 0
+        try await TestDatabase.isRunning(marker, seenFrom: pool)
     }
 
     @Test func waitersGetReleasedConnections() async throws {

@@ -82,11 +82,7 @@ struct PostgresTransactionTests {
                 try await tx.query("SELECT pg_sleep(600) AS \(marker)")
             }
         }
-        try await waitUntil("the transaction's second statement is running") {
-            try await pool.query(
-                "SELECT count(*) AS n FROM pg_stat_activity WHERE state = 'active' AND query LIKE $1 AND pid <> pg_backend_pid()", ["%\(marker)%"]
-            ).rows[0].decode("n", as: Int.self) > 0
-        }
+        try await waitUntil("the transaction's second statement is running") { try await TestDatabase.isRunning(marker, seenFrom: pool) }
         work.cancel()
         let outcome = await work.result
         #expect(throws: PostgresError.self) { try outcome.get() }
