@@ -17,8 +17,8 @@ final class PostgresConnection: PooledConnection, @unchecked Sendable {
     var lastReleased: ContinuousClock.Instant = .now
     /// Statements prepared on this connection (`DB_STATEMENT_CACHE_SIZE`).
     var statements: PreparedStatementCache
-    /// Statements evicted from the cache or gone stale, still to be deallocated on the
-    /// server: sent at the end of the connection's next round trip. Names are never reused.
+    /// Statements gone stale, still to be deallocated on the server: sent ahead of the
+    /// statements of the connection's next round trip. Names are never reused.
     var pendingDeallocations: [String] = []
 
     private init(handle: OpaquePointer, statementCacheSize: Int) {
