@@ -30,10 +30,7 @@ final class PostgresReactor: @unchecked Sendable {
             exchange.continuation = continuation
             let socket = exchange.socket
             waiting.withLock { $0[socket] = exchange }
-            if !poller.arm(socket, for: exchange.interest) {
-                waiting.withLock { $0[socket] = nil }
-                exchange.fail(PostgresError(.connectionLost, message: "cannot watch the connection's socket"))
-            }
+            if !poller.arm(socket, for: exchange.interest) { abandon(exchange) }
         }
     }
 
@@ -45,10 +42,15 @@ final class PostgresReactor: @unchecked Sendable {
                     waiting.withLock { $0[readiness.socket] = nil }
                     exchange.finish()
                 } else if !poller.arm(readiness.socket, for: exchange.interest) {
-                    waiting.withLock { $0[readiness.socket] = nil }
-                    exchange.fail(PostgresError(.connectionLost, message: "cannot watch the connection's socket"))
+                    abandon(exchange)
                 }
             }
         }
+    }
+
+    /// End an exchange whose socket the kernel would not watch.
+    private func abandon(_ exchange: PostgresExchange) {
+        waiting.withLock { $0[exchange.socket] = nil }
+        exchange.fail(PostgresError(.connectionLost, message: "cannot watch the connection's socket"))
     }
 }

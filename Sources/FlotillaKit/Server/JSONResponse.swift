@@ -31,11 +31,7 @@ public enum JSONResponse {
             data = Data(#"{"error":"internal_error","message":"The response could not be encoded."}"#.utf8)
             return Response(status: .internalServerError, headers: [.contentType: contentType], body: .init(byteBuffer: ByteBuffer(bytes: data)))
         }
-        return Response(
-            status: status,
-            headers: [.contentType: contentType, .contentLength: String(data.count)],
-            body: .init(byteBuffer: ByteBuffer(bytes: data))
-        )
+        return response(ByteBuffer(bytes: data), status: status, contentType: contentType)
     }
 
     /// `value` as a JSON response, written by the value itself (the same text the encoder
@@ -45,8 +41,11 @@ public enum JSONResponse {
         status: HTTPResponse.Status = .ok,
         contentType: String = "application/json; charset=utf-8"
     ) -> Response {
-        let body = ByteBuffer(string: JSONTextWriter.text(of: value))
-        return Response(
+        response(ByteBuffer(string: JSONTextWriter.text(of: value)), status: status, contentType: contentType)
+    }
+
+    private static func response(_ body: ByteBuffer, status: HTTPResponse.Status, contentType: String) -> Response {
+        Response(
             status: status,
             headers: [.contentType: contentType, .contentLength: String(body.readableBytes)],
             body: .init(byteBuffer: body)

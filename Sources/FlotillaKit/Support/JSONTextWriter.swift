@@ -21,7 +21,7 @@ public protocol JSONWritable: Encodable {
 public struct JSONTextWriter {
     /// The text so far.
     public private(set) var text = ""
-    /// Per open object or array: whether a member was written yet (and, in debug builds, the last key).
+    /// Per open object: whether a member was written yet (and, in debug builds, the last key).
     private var levels: [(started: Bool, lastKey: String?)] = []
 
     public init() {}
@@ -57,14 +57,14 @@ public struct JSONTextWriter {
 
     /// `"key":` inside an object, after a comma when a member came before.
     private mutating func key(_ key: String) {
-        guard var level = levels.popLast() else { preconditionFailure("a field outside an object") }
-        assert(level.lastKey.map { $0.utf8.lexicographicallyPrecedes(key.utf8) } ?? true, "fields out of sorted order: \(level.lastKey!) before \(key)")
-        if level.started { text.append(",") }
-        level.started = true
+        precondition(!levels.isEmpty, "a field outside an object")
+        let level = levels.count - 1
+        assert(levels[level].lastKey.map { $0.utf8.lexicographicallyPrecedes(key.utf8) } ?? true, "fields out of sorted order: \(levels[level].lastKey!) before \(key)")
+        if levels[level].started { text.append(",") }
+        levels[level].started = true
         #if DEBUG
-        level.lastKey = key
+        levels[level].lastKey = key
         #endif
-        levels.append(level)
         JSONText.appendKey(key, to: &text)
     }
 
