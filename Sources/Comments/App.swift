@@ -7,7 +7,7 @@ import FlotillaKit
 struct CommentsApp {
     static let identity = ServiceIdentity(name: "comments", version: "0.1.0", defaultPort: 3007)
     /// The service's schema: its own tables and the kit's outbox.
-    static let migrations = EmbeddedMigrations.all + Outbox.migrations(startingAt: 2)
+    static let migrations = EmbeddedMigrations.all + Outbox.migrations(startingAt: 2) + [Outbox.publishedEventsMigration(version: 4)]
 
     static func main() async {
         await ServiceCommand.main(identity: identity, migrations: migrations, seed: DemoComments.seed, events: EventRoles(publishes: true)) { environment in

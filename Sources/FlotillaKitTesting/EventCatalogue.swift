@@ -12,9 +12,9 @@ public enum EventCatalogue {
         public let data: JSONValue
     }
 
-    /// Every event in the outbox of `pool`'s schema, in order.
+    /// Every event the service of `pool`'s schema recorded (waiting or published), in order.
     public static func recorded(in pool: PostgresPool) async throws -> [Recorded] {
-        try await pool.query("SELECT event_type, event_version, payload::text AS payload FROM outbox ORDER BY position").rows.map { row in
+        try await pool.query("SELECT event_type, event_version, payload::text AS payload FROM recorded_events ORDER BY position").rows.map { row in
             Recorded(
                 type: try row.decode("event_type"), version: try row.decode("event_version"),
                 data: try JSONDecoder().decode(JSONValue.self, from: Data(try row.decode("payload", as: String.self).utf8)))

@@ -6,7 +6,7 @@ import FlotillaKit
 struct HabitsApp {
     static let identity = ServiceIdentity(name: "habits", version: "0.1.0", defaultPort: 3003)
     /// The service's schema: its own tables, then the kit's event outbox.
-    static let migrations = EmbeddedMigrations.all + Outbox.migrations(startingAt: 2)
+    static let migrations = EmbeddedMigrations.all + Outbox.migrations(startingAt: 2) + [Outbox.publishedEventsMigration(version: 4)]
 
     static func main() async {
         await ServiceCommand.main(identity: identity, migrations: migrations, seed: DemoHabits.seed, events: EventRoles(publishes: true)) { environment in

@@ -6,7 +6,7 @@ import FlotillaKit
 struct UsersApp {
     static let identity = ServiceIdentity(name: "users", version: "0.1.0", defaultPort: 3002)
     /// The service's schema: its own tables, the kit's outbox, and its consumer's record.
-    static let migrations = EmbeddedMigrations.all + Outbox.migrations(startingAt: 2) + [ProcessedEvents.migration(version: 4)]
+    static let migrations = EmbeddedMigrations.all + Outbox.migrations(startingAt: 2) + [ProcessedEvents.migration(version: 4), Outbox.publishedEventsMigration(version: 5)]
 
     static func main() async {
         await ServiceCommand.main(

@@ -38,7 +38,7 @@ struct CheckInRoutesTests {
             #expect(metrics.body.contains(#"habits_check_ins_total{result="updated"} 1"#))
             #expect(metrics.body.contains(#"habits_check_ins_total{result="undone"} 1"#))
             // The second check-in lowered today below the target; the third (1 glass of 8) met nothing.
-            let events = try await api.pool.query("SELECT event_type FROM outbox ORDER BY position").rows
+            let events = try await api.pool.query("SELECT event_type FROM recorded_events ORDER BY position").rows
             #expect(try events.map { try $0.decode("event_type", as: String.self) } == [
                 "habit.created", "habit.checked_in", "habit.streak_extended", "habit.checked_in", "habit.checked_in",
             ])
@@ -86,7 +86,7 @@ struct CheckInRoutesTests {
             #expect(statuses.count { $0 == 201 } == 1 && statuses.count { $0 == 200 } == 19, "\(statuses)")
             let rows = try await api.pool.query("SELECT count(*) AS n FROM check_ins").rows[0].decode("n", as: Int.self)
             #expect(rows == 1)
-            let events = try await api.pool.query("SELECT count(*) AS n FROM outbox WHERE event_type = 'habit.checked_in'").rows[0].decode("n", as: Int.self)
+            let events = try await api.pool.query("SELECT count(*) AS n FROM recorded_events WHERE event_type = 'habit.checked_in'").rows[0].decode("n", as: Int.self)
             #expect(events == 1, "repeats change nothing, so they record nothing")
         }
     }

@@ -41,7 +41,7 @@ struct HabitRoutesTests {
             #expect(try await api.send(.delete, "/habits/\(id)", token: alice).status == .noContent)
             #expect(try await api.send(.get, "/habits/\(id)", token: alice).status == .notFound)
             #expect(try await api.send(.delete, "/habits/\(id)", token: alice).status == .notFound)
-            let events = try await api.pool.query("SELECT event_type FROM outbox ORDER BY position").rows.map { try $0.decode("event_type", as: String.self) }
+            let events = try await api.pool.query("SELECT event_type FROM recorded_events ORDER BY position").rows.map { try $0.decode("event_type", as: String.self) }
             #expect(events == ["habit.created", "habit.created", "habit.updated", "habit.deleted"], "the second delete, a 404, records nothing")
         }
     }

@@ -33,7 +33,7 @@ struct DeactivatedMemberTests {
             let ops = try await api.projects("GET", "/projects/OPS/members", as: "carol")["data"] as? [[String: Any]] ?? []
             #expect(ops.compactMap { $0["user_id"] as? String } == ["carol"])
             let removed = try await api.pool.query(
-                "SELECT payload::text AS p FROM \(api.projectsSchema).outbox WHERE event_type = 'project.member_removed'"
+                "SELECT payload::text AS p FROM \(api.projectsSchema).recorded_events WHERE event_type = 'project.member_removed'"
             ).rows.map { try $0.decode("p", as: String.self) }
             #expect(removed.count == 1 && removed[0].contains(#""reason": "deactivated""#) && removed[0].contains(#""admins": ["alice", "bob"]"#), "\(removed)")
         }

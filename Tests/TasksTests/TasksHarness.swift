@@ -29,7 +29,7 @@ enum TasksHarness {
         func caughtUpWithProjects() async throws {
             try await waitUntil("tasks has handled projects' events") {
                 try await pool.query(
-                    "SELECT count(*)::int AS n FROM \(projectsSchema).outbox o WHERE NOT EXISTS (SELECT 1 FROM processed_events p WHERE p.event_id = o.id)"
+                    "SELECT count(*)::int AS n FROM \(projectsSchema).recorded_events o WHERE NOT EXISTS (SELECT 1 FROM processed_events p WHERE p.event_id = o.id)"
                 ).rows[0].decode("n", as: Int.self) == 0
             }
         }

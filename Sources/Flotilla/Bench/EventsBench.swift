@@ -49,7 +49,7 @@ final class EventsBench: Sendable {
         consumer.consumeEvents(from: ["benchsource"], handlers: handlers)
     }
 
-    static let producerMigrations = Outbox.migrations(startingAt: 1)
+    static let producerMigrations = Outbox.migrations(startingAt: 1) + [Outbox.publishedEventsMigration(version: 3)]
     static let consumerMigrations = [ProcessedEvents.migration(version: 1)]
 
     /// Latency at `rate` events a second (after a second's warm-up), then rates doubling from

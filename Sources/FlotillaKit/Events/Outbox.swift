@@ -3,14 +3,24 @@
 /// ``OutboxRelay`` publishes unpublished rows to the stream `events:<service>`; consumers
 /// deduplicate by `id` (``EventConsumer``).
 ///
-/// Each service keeps the table in its own schema: add ``migrations(startingAt:)`` to the
-/// service's migrations and call ``PostgresSession/recordEvent(_:version:aggregate:id:actor:data:)``
-/// inside the transaction that makes the change.
+/// Each service keeps the table in its own schema: add ``migrations(startingAt:)`` and
+/// ``publishedEventsMigration(version:)`` to the service's migrations and call
+/// ``PostgresSession/recordEvent(_:version:aggregate:id:actor:data:)`` inside the transaction
+/// that makes the change. The outbox holds only events waiting to be published; the relay
+/// moves each one it publishes to `published_events`, kept for `EVENTS_OUTBOX_RETENTION_HOURS`;
+/// the view `recorded_events` shows both.
 public enum Outbox {
     /// The migrations creating the `outbox` table, as versions `version` and `version + 1`
     /// of the service.
     public static func migrations(startingAt version: Int) -> [Migration] {
         [Migration(version: version, name: "create_outbox", sql: tableSQL), Migration(version: version + 1, name: "outbox_envelope", sql: envelopeSQL)]
+    }
+
+    /// The migration that moves published events out of the outbox into `published_events`
+    /// (docs/adr/016), as version `version` of the service: a version after those of
+    /// ``migrations(startingAt:)``.
+    public static func publishedEventsMigration(version: Int) -> Migration {
+        Migration(version: version, name: "outbox_published_events", sql: publishedEventsSQL)
     }
 
     /// The `NOTIFY` channel the outbox of `schema` signals on each insert (at commit).
@@ -46,6 +56,42 @@ public enum Outbox {
             RETURN NULL;
         END $$;
         CREATE TRIGGER outbox_notify AFTER INSERT ON outbox FOR EACH STATEMENT EXECUTE FUNCTION outbox_notify();
+        """
+
+    static let publishedEventsSQL = """
+        -- Published events leave the outbox for an append-only log: the outbox holds only what
+        -- waits, and publishing deletes a row and appends it here instead of updating it (a new
+        -- row version and three index entries). The log's only index is a BRIN on published_at,
+        -- which is all pruning reads. The view recorded_events shows both: every event this
+        -- service recorded and still keeps, published (published_at set) or waiting.
+        CREATE TABLE published_events (
+            id uuid NOT NULL,
+            position bigint NOT NULL,
+            event_type text NOT NULL,
+            event_version integer NOT NULL,
+            aggregate_type text NOT NULL,
+            aggregate_id text NOT NULL,
+            actor text,
+            payload jsonb NOT NULL,
+            traceparent text,
+            request_id text,
+            occurred_at timestamptz NOT NULL,
+            published_at timestamptz NOT NULL DEFAULT now()
+        );
+        CREATE INDEX published_events_by_time ON published_events USING brin (published_at);
+        INSERT INTO published_events
+            SELECT id, position, event_type, event_version, aggregate_type, aggregate_id, actor, payload, traceparent, request_id, occurred_at, published_at
+            FROM outbox WHERE published_at IS NOT NULL ORDER BY position;
+        DELETE FROM outbox WHERE published_at IS NOT NULL;
+        DROP INDEX outbox_unpublished, outbox_published;
+        ALTER TABLE outbox DROP COLUMN published_at;
+        CREATE VIEW recorded_events AS
+            SELECT id, position, event_type, event_version, aggregate_type, aggregate_id, actor, payload, traceparent, request_id, occurred_at,
+                   NULL::timestamptz AS published_at
+            FROM outbox
+            UNION ALL
+            SELECT id, position, event_type, event_version, aggregate_type, aggregate_id, actor, payload, traceparent, request_id, occurred_at, published_at
+            FROM published_events;
         """
 }
 

@@ -12,21 +12,28 @@ struct OutboxStore: Sendable {
 
     /// In one transaction: become the only publisher for now (a transaction-scoped advisory
     /// lock, so replicas never interleave and order per aggregate holds), claim up to `limit`
-    /// unpublished rows in order (`FOR UPDATE SKIP LOCKED`), hand their events to
-    /// `publish`, and mark them published when it returns. Returns how many were published,
-    /// or nil when another replica holds the lock. A throw from `publish` leaves every row
-    /// unpublished (some may reach the stream twice; consumers deduplicate by id).
+    /// waiting rows in order (`FOR UPDATE SKIP LOCKED`), moving them to `published_events`,
+    /// and hand their events to `publish`; the move commits when it returns. Returns how many
+    /// were published, or nil when another replica holds the lock. A throw from `publish`
+    /// rolls the move back: every row waits again (some may reach the stream twice;
+    /// consumers deduplicate by id).
     func publishBatch(limit: Int, _ publish: ([ClaimedEvent]) async throws -> Void) async throws -> Int? {
         try await pool.withTransaction { session in
-            // The lock and the claim in one round trip: no rows and `leader` false when another
-            // replica holds the lock (the lateral claim runs only after the lock is taken).
+            // The lock, the claim and the move in one statement: no rows and `leader` false
+            // when another replica holds the lock (the claim reads the lock's answer first).
             let rows = try await session.query(
                 """
-                SELECT lock.leader, claimed.* FROM (SELECT pg_try_advisory_xact_lock(hashtext(current_schema() || '.outbox_relay')) AS leader) AS lock
-                LEFT JOIN LATERAL (
-                    SELECT position, \(Self.envelopeColumns) FROM outbox WHERE lock.leader AND published_at IS NULL
-                    ORDER BY position LIMIT $1 FOR UPDATE SKIP LOCKED
-                ) AS claimed ON true
+                WITH lock AS (SELECT pg_try_advisory_xact_lock(hashtext(current_schema() || '.outbox_relay')) AS leader),
+                claimed AS (
+                    DELETE FROM outbox WHERE position IN (
+                        SELECT position FROM outbox, lock WHERE lock.leader ORDER BY position LIMIT $1 FOR UPDATE OF outbox SKIP LOCKED
+                    ) RETURNING *
+                ),
+                moved AS (
+                    INSERT INTO published_events (id, position, event_type, event_version, aggregate_type, aggregate_id, actor, payload, traceparent, request_id, occurred_at)
+                    SELECT id, position, event_type, event_version, aggregate_type, aggregate_id, actor, payload, traceparent, request_id, occurred_at FROM claimed
+                )
+                SELECT lock.leader, claimed.position, \(Self.envelopeColumns) FROM lock LEFT JOIN claimed ON true
                 ORDER BY claimed.position
                 """,
                 [limit]
@@ -35,8 +42,6 @@ struct OutboxStore: Sendable {
             guard try rows[0].decode("position", as: Int?.self) != nil else { return 0 }
             let events = try rows.map(event(from:))
             try await publish(events)
-            try await session.query(
-                "UPDATE outbox SET published_at = now() WHERE position = ANY($1) AND published_at IS NULL", [try rows.map { try $0.decode("position", as: Int.self) }])
             return events.count
         }
     }
@@ -46,17 +51,17 @@ struct OutboxStore: Sendable {
         let row = try await pool.query(
             """
             SELECT count(*)::int AS waiting, COALESCE(EXTRACT(EPOCH FROM now() - min(occurred_at)), 0)::float8 AS oldest
-            FROM outbox WHERE published_at IS NULL
+            FROM outbox
             """
         ).rows[0]
         return (try row.decode("waiting", as: Int.self), try row.decode("oldest", as: Double.self))
     }
 
-    /// Delete rows published longer than `retention` ago; how many went.
+    /// Delete events published longer than `retention` ago; how many went.
     @discardableResult
     func prune(olderThan retention: Duration) async throws -> Int {
         try await pool.query(
-            "DELETE FROM outbox WHERE published_at < now() - make_interval(secs => $1)", [Double(retention.wholeMilliseconds) / 1000]
+            "DELETE FROM published_events WHERE published_at < now() - make_interval(secs => $1)", [Double(retention.wholeMilliseconds) / 1000]
         ).affectedRows
     }
 

@@ -20,6 +20,7 @@ struct EventBusHarness {
     static let migrations = Outbox.migrations(startingAt: 1) + [
         ProcessedEvents.migration(version: 3),
         Migration(version: 4, name: "create_handled", sql: "CREATE TABLE handled (event_id uuid NOT NULL, type text NOT NULL, note text);"),
+        Outbox.publishedEventsMigration(version: 5),
     ]
 
     static func make(redisURL: String? = nil) async throws -> EventBusHarness {

@@ -45,9 +45,11 @@ struct OutboxRelayTests {
             #expect(envelopes[1].traceparent == nil && envelopes[1].requestID == nil, "no request, no correlation")
             let entry = try #require(try await bus.stream(of: bus.source).range().first)
             #expect(entry.fields["id"] == first && entry.fields["type"] == "thing.made")
-            try await waitUntil("the rows are marked published") {
-                try await bus.pool.query("SELECT 1 FROM outbox WHERE published_at IS NULL").rows.isEmpty
+            try await waitUntil("the rows have moved to the published log") {
+                try await bus.pool.query("SELECT 1 FROM outbox").rows.isEmpty
             }
+            let kept = try await bus.pool.query("SELECT id::text AS id FROM published_events ORDER BY position").rows
+            #expect(try kept.map { try $0.decode("id", as: String.self) } == [first, second], "kept for the retention period")
             let health = try await client.execute(uri: "/health", method: .get)
             #expect(String(buffer: health.body).contains(#""events:outbox""#))
         }
@@ -78,6 +80,32 @@ struct OutboxRelayTests {
         await bus.close()
     }
 
+    @Test func publishedEventsArePrunedAfterTheRetentionPeriod() async throws {
+        let bus = try await EventBusHarness.make()
+        // One event published four hours ago, one an hour ago; the retention is three hours.
+        for age in [4, 1] {
+            let id = try await bus.record("thing.made", aggregate: "aged-\(age)")
+            try await bus.pool.query(
+                """
+                WITH moved AS (DELETE FROM outbox WHERE id = $1::uuid RETURNING *)
+                INSERT INTO published_events (id, position, event_type, event_version, aggregate_type, aggregate_id, payload, occurred_at, published_at)
+                SELECT id, position, event_type, event_version, aggregate_type, aggregate_id, payload, occurred_at, now() - make_interval(hours => $2::int) FROM moved
+                """,
+                [id, age])
+        }
+        let producer = try bus.service(named: bus.source, ["EVENTS_OUTBOX_RETENTION_HOURS": "3"])
+        producer.publishEvents()
+        try await bus.application(producer).test(.live) { _ in
+            let fresh = try await bus.record("thing.made", aggregate: "fresh")
+            try await waitUntil("the old event is pruned and the new one published") {
+                let kept = try await bus.pool.query("SELECT aggregate_id FROM published_events ORDER BY position").rows
+                return try kept.map { try $0.decode("aggregate_id", as: String.self) } == ["aged-1", "fresh"]
+            }
+            #expect(try await bus.published(by: bus.source).map(\.id) == [fresh], "only the new event went to the stream")
+        }
+        await bus.close()
+    }
+
     @Test func twoRelaysOnOneOutboxPublishEachRowOnceInOrderPerAggregate() async throws {
         let bus = try await EventBusHarness.make()
         let replicas = try (0..<2).map { _ in try bus.service(named: bus.source, ["EVENTS_RELAY_BATCH": "7", "EVENTS_RELAY_POLL_SECONDS": "0.05"]) }
@@ -94,7 +122,7 @@ struct OutboxRelayTests {
                     try await group.waitForAll()
                 }
                 try await waitUntil("every row is published") {
-                    try await bus.pool.query("SELECT 1 FROM outbox WHERE published_at IS NULL").rows.isEmpty
+                    try await bus.pool.query("SELECT 1 FROM outbox").rows.isEmpty
                 }
             }
         }
@@ -125,7 +153,8 @@ struct OutboxRelayTests {
                 let body = String(buffer: health.body)
                 return body.contains("publishing fails") && body.contains(#""status":"warn""#)
             }
-            #expect(try await bus.pool.query("SELECT 1 FROM outbox WHERE published_at IS NULL").rows.count == 12, "nothing lost, nothing marked")
+            #expect(try await bus.pool.query("SELECT 1 FROM outbox").rows.count == 12, "nothing lost")
+            #expect(try await bus.pool.query("SELECT 1 FROM published_events").rows.count == 1, "nothing moved but the event Redis took")
 
             // A new, empty server on the same port: every waiting row arrives.
             let second = try await PrivateRedis(port: first.port)
