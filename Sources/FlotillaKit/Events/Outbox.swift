@@ -78,13 +78,18 @@ public enum Outbox {
             occurred_at timestamptz NOT NULL,
             published_at timestamptz NOT NULL DEFAULT now()
         );
-        CREATE INDEX published_events_by_time ON published_events USING brin (published_at);
+        CREATE INDEX published_events_by_time ON published_events USING brin (published_at) WITH (autosummarize = on);
         INSERT INTO published_events
             SELECT id, position, event_type, event_version, aggregate_type, aggregate_id, actor, payload, traceparent, request_id, occurred_at, published_at
             FROM outbox WHERE published_at IS NOT NULL ORDER BY position;
         DELETE FROM outbox WHERE published_at IS NOT NULL;
         DROP INDEX outbox_unpublished, outbox_published;
         ALTER TABLE outbox DROP COLUMN published_at;
+        -- A queue: every row is deleted within moments of its insert. Vacuum it every few
+        -- thousand dead rows, unthrottled, so the relay's claim does not wade through them,
+        -- and never truncate it (truncation's exclusive lock would stall inserts and the relay).
+        ALTER TABLE outbox SET (autovacuum_vacuum_scale_factor = 0, autovacuum_vacuum_threshold = 5000,
+                                autovacuum_vacuum_cost_delay = 0, vacuum_truncate = false);
         CREATE VIEW recorded_events AS
             SELECT id, position, event_type, event_version, aggregate_type, aggregate_id, actor, payload, traceparent, request_id, occurred_at,
                    NULL::timestamptz AS published_at

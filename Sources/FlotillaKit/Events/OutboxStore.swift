@@ -21,13 +21,16 @@ struct OutboxStore: Sendable {
         try await pool.withTransaction { session in
             // The lock, the claim and the move in one statement: no rows and `leader` false
             // when another replica holds the lock (the claim reads the lock's answer first).
+            // The claimed rows are deleted by their `ctid` (locked, so it cannot move): a TID
+            // scan. Matching them by `position` let the planner hash-join a sequential scan of
+            // the whole outbox, dead rows and all, into every batch.
             let rows = try await session.query(
                 """
                 WITH lock AS (SELECT pg_try_advisory_xact_lock(hashtext(current_schema() || '.outbox_relay')) AS leader),
                 claimed AS (
-                    DELETE FROM outbox WHERE position IN (
-                        SELECT position FROM outbox, lock WHERE lock.leader ORDER BY position LIMIT $1 FOR UPDATE OF outbox SKIP LOCKED
-                    ) RETURNING *
+                    DELETE FROM outbox WHERE ctid = ANY(ARRAY(
+                        SELECT outbox.ctid FROM outbox, lock WHERE lock.leader ORDER BY position LIMIT $1 FOR UPDATE OF outbox SKIP LOCKED
+                    )) RETURNING *
                 ),
                 moved AS (
                     INSERT INTO published_events (id, position, event_type, event_version, aggregate_type, aggregate_id, actor, payload, traceparent, request_id, occurred_at)
