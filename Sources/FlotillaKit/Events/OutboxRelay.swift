@@ -8,9 +8,10 @@ import Synchronization
 ///
 /// It wakes on the outbox's `NOTIFY` (sent at commit) or, failing that, every
 /// `EVENTS_RELAY_POLL_SECONDS`; publishes committed rows in order, in batches, each `XADD`
-/// trimmed to about `EVENTS_STREAM_MAXLEN` entries; and moves them to `published_events` in the same
-/// transaction that claimed them. With Redis (or PostgreSQL) away the rows wait and the relay
-/// backs off (up to 30 s); `/health` warns. Published rows are pruned after the retention.
+/// trimmed to about `EVENTS_STREAM_MAXLEN` entries; and moves them to `published_events` in
+/// the transaction that claimed them. With Redis (or PostgreSQL) away the rows wait and the
+/// relay backs off (up to 30 s); `/health` warns. Published events are pruned after the
+/// retention.
 /// Several replicas: one publishes at a time (docs/adr/016).
 public final class OutboxRelay: Service, Sendable {
     private let store: OutboxStore
