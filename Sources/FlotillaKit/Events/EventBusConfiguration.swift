@@ -11,10 +11,11 @@ import Foundation
 /// | `EVENTS_STREAM_PREFIX` | empty | prefix of stream names (`events:<service>`, `dead:<group>`), to share one Redis |
 /// | `EVENTS_STREAM_MAXLEN` | `100000` | entries kept per stream (approximate `MAXLEN ~` trimming) |
 /// | `EVENTS_RELAY_POLL_SECONDS` | `1` | relay's polling fallback when no `NOTIFY` arrives |
-/// | `EVENTS_RELAY_BATCH` | `100` | outbox rows published per transaction |
+/// | `EVENTS_RELAY_BATCH` | `500` | outbox rows published per transaction |
+/// | `EVENTS_OUTBOX_VACUUM_ROWS` | `20000` | the relay vacuums the outbox after publishing this many rows (`0`: autovacuum alone) |
 /// | `EVENTS_OUTBOX_RETENTION_HOURS` | `72` | how long published rows are kept |
 /// | `EVENTS_CONSUMER_NAME` | `POD_NAME`, else host-pid | this replica's name in consumer groups |
-/// | `EVENTS_CONSUMER_BATCH` | `200` | entries one read takes (a lane's share is handled in one transaction) |
+/// | `EVENTS_CONSUMER_BATCH` | `1000` | entries one read takes (a lane's share is handled in one transaction) |
 /// | `EVENTS_CONSUMER_CONCURRENCY` | `8` | events of different aggregates handled at once (one aggregate's in order) |
 /// | `EVENTS_MAX_DELIVERIES` | `5` | deliveries before a message is dead-lettered |
 /// | `EVENTS_CLAIM_IDLE_SECONDS` | `30` | idle time after which a dead consumer's messages are reclaimed |
@@ -35,6 +36,8 @@ public struct EventBusConfiguration: Sendable {
     public var streamMaxLength: Int
     public var relayPollInterval: Duration
     public var relayBatchSize: Int
+    /// Rows published between the relay's own vacuums of the outbox; 0 leaves it to autovacuum.
+    public var outboxVacuumRows: Int
     public var outboxRetention: Duration
     public var consumerName: String
     public var consumerBatchSize: Int
@@ -52,6 +55,7 @@ public struct EventBusConfiguration: Sendable {
         streamMaxLength = 100_000
         relayPollInterval = .seconds(1)
         relayBatchSize = 500
+        outboxVacuumRows = 20_000
         outboxRetention = .seconds(72 * 3600)
         consumerName = Self.defaultConsumerName(podName: ProcessInfo.processInfo.environment["POD_NAME"])
         consumerBatchSize = 1000
@@ -71,6 +75,7 @@ public struct EventBusConfiguration: Sendable {
         streamMaxLength = environment.integer("EVENTS_STREAM_MAXLEN", default: streamMaxLength, in: 100...100_000_000)
         relayPollInterval = environment.seconds("EVENTS_RELAY_POLL_SECONDS", default: relayPollInterval, in: 0.01...300)
         relayBatchSize = environment.integer("EVENTS_RELAY_BATCH", default: relayBatchSize, in: 1...10_000)
+        outboxVacuumRows = environment.integer("EVENTS_OUTBOX_VACUUM_ROWS", default: outboxVacuumRows, in: 0...100_000_000)
         outboxRetention = .seconds(3600 * environment.integer("EVENTS_OUTBOX_RETENTION_HOURS", default: 72, in: 0...8760))
         consumerName = environment.string(
             "EVENTS_CONSUMER_NAME", default: Self.defaultConsumerName(podName: environment.raw("POD_NAME")))

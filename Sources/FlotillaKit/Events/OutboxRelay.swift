@@ -9,7 +9,8 @@ import Synchronization
 /// It wakes on the outbox's `NOTIFY` (sent at commit) or, failing that, every
 /// `EVENTS_RELAY_POLL_SECONDS`; publishes committed rows in order, in batches, each `XADD`
 /// trimmed to about `EVENTS_STREAM_MAXLEN` entries; and moves them to `published_events` in
-/// the transaction that claimed them. With Redis (or PostgreSQL) away the rows wait and the
+/// the transaction that claimed them, vacuuming the outbox every `EVENTS_OUTBOX_VACUUM_ROWS`
+/// rows. With Redis (or PostgreSQL) away the rows wait and the
 /// relay backs off (up to 30 s); `/health` warns. Published events are pruned after the
 /// retention.
 /// Several replicas: one publishes at a time (docs/adr/016).
@@ -25,6 +26,8 @@ public final class OutboxRelay: Service, Sendable {
     let lastFailure = Mutex<String?>(nil)
     /// When the pending gauges were last read from the outbox.
     private let lastGaugeRefresh = Mutex<ContinuousClock.Instant>(.now - .seconds(60))
+    /// Rows published since the relay last vacuumed the outbox.
+    private let publishedSinceVacuum = Mutex(0)
 
     init(pool: PostgresPool, redis: RedisClient, database: PostgresConfiguration, source: String,
          settings: EventBusConfiguration, metrics: EventMetrics, logger: Logger) {
@@ -84,9 +87,27 @@ public final class OutboxRelay: Service, Sendable {
         }
         while let count = try await store.publishBatch(limit: settings.relayBatchSize, publish) {
             metrics.published.increment(by: Int64(count))
+            try await vacuumIfDue(afterPublishing: count)
             if count < settings.relayBatchSize { break }
         }
         if ContinuousClock.now - lastGaugeRefresh.withLock({ $0 }) >= .seconds(1) { await refreshPendingMetrics() }
+    }
+
+    /// Vacuum the outbox once `EVENTS_OUTBOX_VACUUM_ROWS` rows have left it since the last
+    /// time. Autovacuum visits a database once a minute (`autovacuum_naptime`); at thousands of
+    /// events a second every claim would by then walk past a million dead index entries to
+    /// reach the waiting rows (docs/adr/016).
+    private func vacuumIfDue(afterPublishing count: Int) async throws {
+        let threshold = settings.outboxVacuumRows
+        guard threshold > 0, publishedSinceVacuum.withLock({ published in
+            published += count
+            guard published >= threshold else { return false }
+            published = 0
+            return true
+        }) else { return }
+        let started = ContinuousClock.now
+        try await store.vacuum()
+        logger.debug("outbox vacuumed", metadata: ["duration_ms": "\((ContinuousClock.now - started).wholeMilliseconds)"])
     }
 
     private func record(_ pending: (count: Int, oldestAge: Double)) {

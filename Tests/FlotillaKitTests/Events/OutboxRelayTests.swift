@@ -106,6 +106,31 @@ struct OutboxRelayTests {
         await bus.close()
     }
 
+    @Test func theRelayVacuumsTheOutboxAfterPublishingTheConfiguredNumberOfRows() async throws {
+        let bus = try await EventBusHarness.make()
+        #expect(try await Self.outboxVacuums(bus) == 0)
+        let producer = try bus.service(named: bus.source, ["EVENTS_OUTBOX_VACUUM_ROWS": "3"])
+        producer.publishEvents()
+        try await bus.application(producer).test(.live) { _ in
+            _ = try await bus.record("thing.made", aggregate: "v1")
+            _ = try await bus.record("thing.made", aggregate: "v2")
+            try await waitUntil("two events are in the stream") { try await bus.stream(of: bus.source).length() >= 2 }
+            let early = try await Self.outboxVacuums(bus)
+            #expect(early == 0, "two rows published: not yet")
+            _ = try await bus.record("thing.made", aggregate: "v3")
+            // Which dead versions it could remove depends on the other tests' transactions.
+            try await waitUntil("the relay vacuumed the outbox after the third row") { try await Self.outboxVacuums(bus) == 1 }
+        }
+        await bus.close()
+    }
+
+    /// Vacuums (not autovacuum's) of the harness's outbox so far.
+    static func outboxVacuums(_ bus: EventBusHarness) async throws -> Int {
+        try await bus.pool.query(
+            "SELECT vacuum_count::int AS vacuums FROM pg_stat_user_tables WHERE schemaname = $1 AND relname = 'outbox'", [bus.schema]
+        ).rows[0].decode("vacuums", as: Int.self)
+    }
+
     @Test func twoRelaysOnOneOutboxPublishEachRowOnceInOrderPerAggregate() async throws {
         let bus = try await EventBusHarness.make()
         let replicas = try (0..<2).map { _ in try bus.service(named: bus.source, ["EVENTS_RELAY_BATCH": "7", "EVENTS_RELAY_POLL_SECONDS": "0.05"]) }
