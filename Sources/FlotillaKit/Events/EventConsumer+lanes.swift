@@ -65,24 +65,20 @@ extension EventConsumer {
     }
 
     /// Handle events in one transaction that records them all as processed; each runs under
-    /// the trace of the request that caused it. Throws (having rolled back) if any fails.
+    /// the trace of the request that caused it. Throws (having rolled back) if any fails, or
+    /// if any was processed before (or is in the batch twice): the caller handles them alone.
     private func handleTogether(_ events: [Handled]) async throws {
         let started = ContinuousClock.now
-        let fresh = try await pool.withTransaction { session in
-            let fresh = try await session.markProcessed(events.map { ($0.envelope, $0.delivery.stream, $0.delivery.entry.id) })
-            var toHandle = fresh  // a second entry of the same event is a duplicate
-            for (_, envelope, handler) in events where toHandle.remove(envelope.id.lowercased()) != nil {
+        try await pool.withTransaction { session in
+            try await session.markAllProcessed(events.map { ($0.envelope, $0.delivery.stream, $0.delivery.entry.id) })
+            for (_, envelope, handler) in events {
                 try await RequestCorrelation.$current.withValue(envelope.correlation) { try await handler(envelope, session) }
             }
-            return fresh
         }
         let share = (ContinuousClock.now - started) / events.count
-        var noted = Set<String>()
         for (delivery, envelope, _) in events {
-            let id = envelope.id.lowercased()
-            let first = fresh.contains(id) && noted.insert(id).inserted
             RequestCorrelation.$current.withValue(envelope.correlation) {
-                noteOutcome(envelope, delivery, fresh: first, duration: share)
+                noteOutcome(envelope, delivery, fresh: true, duration: share)
             }
         }
     }

@@ -22,20 +22,26 @@ public enum ProcessedEvents {
 extension PostgresSession {
     /// Mark `envelope` handled in the current transaction; false when it already was.
     func markProcessed(_ envelope: EventEnvelope, stream: String, entryID: String) async throws -> Bool {
-        !(try await markProcessed([(envelope, stream, entryID)])).isEmpty
+        try await !query(
+            """
+            INSERT INTO processed_events (event_id, event_type, stream, entry_id) VALUES ($1::uuid, $2, $3, $4)
+            ON CONFLICT (event_id) DO NOTHING RETURNING 1 AS inserted
+            """,
+            [envelope.id, envelope.type, stream, entryID]
+        ).rows.isEmpty
     }
 
-    /// Mark a batch handled in the current transaction in one statement; the ids of those
-    /// that were not already (the ones to handle now), in lower case.
-    func markProcessed(_ batch: [(envelope: EventEnvelope, stream: String, entryID: String)]) async throws -> Set<String> {
-        let rows = try await query(
+    /// Mark a batch handled in the current transaction in one statement, which fails (a
+    /// unique violation, and the transaction with it) when any of them already was, or one
+    /// event is in the batch twice: the caller then handles them one by one, skipping
+    /// duplicates. A plain insert, because duplicates are rare and `ON CONFLICT` costs every
+    /// row a look-up of its key before the insert (docs/adr/016).
+    func markAllProcessed(_ batch: [(envelope: EventEnvelope, stream: String, entryID: String)]) async throws {
+        try await query(
             """
             INSERT INTO processed_events (event_id, event_type, stream, entry_id)
             SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[])
-            ON CONFLICT (event_id) DO NOTHING RETURNING event_id::text AS event_id
             """,
-            [batch.map(\.envelope.id), batch.map(\.envelope.type), batch.map(\.stream), batch.map(\.entryID)]
-        ).rows
-        return Set(try rows.map { try $0.decode("event_id", as: String.self).lowercased() })
+            [batch.map(\.envelope.id), batch.map(\.envelope.type), batch.map(\.stream), batch.map(\.entryID)])
     }
 }

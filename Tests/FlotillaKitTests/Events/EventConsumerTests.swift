@@ -116,6 +116,35 @@ struct EventConsumerTests {
         await bus.close()
     }
 
+    @Test func duplicatesReadTogetherWithOtherEventsAreSkippedAndTheOthersHandledOnce() async throws {
+        let bus = try await EventBusHarness.make()
+        let (first, second, third, earlier) = (
+            EventBusHarness.envelope(source: bus.source, aggregate: "t"), EventBusHarness.envelope(source: bus.source, aggregate: "t"),
+            EventBusHarness.envelope(source: bus.source, aggregate: "t"), EventBusHarness.envelope(source: bus.source, aggregate: "t"))
+        // `earlier` was handled before (a redelivery after a crash); `first` arrives twice.
+        try await bus.pool.query(
+            "INSERT INTO processed_events (event_id, event_type, stream, entry_id) VALUES ($1::uuid, $2, $3, '1-0')",
+            [earlier.id, earlier.type, bus.stream(of: bus.source).name])
+        for envelope in [first, second, earlier, first, third] { try await bus.deliver(envelope) }
+        let logs = LogCapture()
+        let consumer = try bus.service(named: "consumer", logs: logs, ["EVENTS_CONSUMER_CONCURRENCY": "1"])
+        let recorder = RecordingHandlers()
+        consumer.consumeEvents(from: [bus.source], handlers: recorder.handlers)
+        try await bus.application(consumer).test(.live) { _ in
+            try await waitUntil("all five entries are acknowledged") {
+                let info = try await bus.redis.send("XINFO", "GROUPS", bus.stream(of: bus.source).name)
+                let group = try #require(info.array?.first)
+                return Self.field("entries-read", of: group) == 5 && Self.field("pending", of: group) == 0
+            }
+        }
+        let handled = try await bus.handled().map(\.id)
+        #expect(handled.count == 3 && Set(handled) == [first.id, second.id, third.id], "each new event once")
+        #expect(recorder.attempts.load(ordering: .relaxed) == 3, "no handler ran for a duplicate, nor in the batch that found them")
+        #expect(try logs.records(withMessage: "duplicate event skipped").count == 2)
+        #expect(try logs.records(withMessage: "event handled").count == 3)
+        await bus.close()
+    }
+
     @Test func messagesPendingOnADeadConsumerAreReclaimed() async throws {
         let bus = try await EventBusHarness.make()
         let stream = bus.stream(of: bus.source)
