@@ -77,7 +77,7 @@ final class EventsBench: Sendable {
         let steady = try await phase(rate: rate, seconds: seconds, producers: producers)
         var sustained = steady.bounded ? rate : 0
         var sustainedBatch = steady.eventsPerCommit
-        var lagAtEnd = steady.lagAtEnd
+        var (lagAtEnd, lateAtEnd) = (steady.lagAtEnd, steady.producersLate)
         var failed: Int?
         var tries: [String] = []
         // A rate fails when two runs of it in a row miss: one stall of this shared machine (a
@@ -92,7 +92,7 @@ final class EventsBench: Sendable {
             if last.bounded {
                 (sustained, sustainedBatch) = (rate, last.eventsPerCommit)
             } else {
-                (failed, lagAtEnd) = (rate, last.lagAtEnd)
+                (failed, lagAtEnd, lateAtEnd) = (rate, last.lagAtEnd, last.producersLate)
             }
         }
         // Doubling until a rate is not sustained, then halving the gap down to a sixteenth of the
@@ -112,7 +112,7 @@ final class EventsBench: Sendable {
         try await cleanUp()
         return EventsBenchResults(
             steady: steady.latencies, steadyEventsPerCommit: steady.eventsPerCommit, sustainedPerSecond: Double(sustained),
-            sustainedEventsPerCommit: sustainedBatch, lagAtEnd: lagAtEnd, tries: tries, drainPerSecond: drainPerSecond)
+            sustainedEventsPerCommit: sustainedBatch, lagAtEnd: lagAtEnd, lateAtEnd: lateAtEnd, tries: tries, drainPerSecond: drainPerSecond)
     }
 
     /// What one phase saw: latencies, and whether it was sustained — the producers kept the
@@ -121,6 +121,8 @@ final class EventsBench: Sendable {
         let latencies: LatencyRecorder
         let bounded: Bool
         let lagAtEnd: Int
+        /// How long after the schedule's end the producers committed their last event.
+        let producersLate: Duration
         /// Events per producer commit, on average.
         let eventsPerCommit: Double
     }
@@ -153,11 +155,12 @@ final class EventsBench: Sendable {
             }
             try await tasks.waitForAll()
         }
-        let keptSchedule = ContinuousClock.now - start < .seconds(seconds) + .milliseconds(500)
+        let producersLate = max(.zero, ContinuousClock.now - start - .seconds(seconds))
+        let keptSchedule = producersLate < .milliseconds(500)
         let lag = total - handled.count
         let drained = (try? await waitForHandled(total, ceiling: .seconds(1))) != nil
         if !drained { try await waitForHandled(total, ceiling: .seconds(600)) }
-        return Phase(latencies: handled.latencies, bounded: keptSchedule && drained, lagAtEnd: lag,
+        return Phase(latencies: handled.latencies, bounded: keptSchedule && drained, lagAtEnd: lag, producersLate: producersLate,
                      eventsPerCommit: Double(total) / Double(max(1, commits.value)))
     }
 
