@@ -17,6 +17,7 @@ import Foundation
 /// | `EVENTS_CONSUMER_NAME` | `POD_NAME`, else host-pid | this replica's name in consumer groups |
 /// | `EVENTS_CONSUMER_BATCH` | `1000` | entries one read takes (a lane's share is handled in one transaction) |
 /// | `EVENTS_CONSUMER_CONCURRENCY` | `8` | events of different aggregates handled at once (one aggregate's in order) |
+/// | `EVENTS_PROCESSED_RETENTION_HOURS` | `720` | how long a consumer remembers an event it handled (`processed_events`), to skip a redelivery |
 /// | `EVENTS_MAX_DELIVERIES` | `5` | deliveries before a message is dead-lettered |
 /// | `EVENTS_CLAIM_IDLE_SECONDS` | `30` | idle time after which a dead consumer's messages are reclaimed |
 /// | `EVENTS_READ_BLOCK_SECONDS` | `2` | how long one `XREADGROUP` waits for new entries |
@@ -42,6 +43,8 @@ public struct EventBusConfiguration: Sendable {
     public var consumerName: String
     public var consumerBatchSize: Int
     public var consumerConcurrency: Int
+    /// How long a consumer keeps the ids of events it handled (a redelivery after that runs again).
+    public var processedRetention: Duration
     public var maxDeliveries: Int
     public var claimIdleTime: Duration
     public var readBlock: Duration
@@ -60,6 +63,7 @@ public struct EventBusConfiguration: Sendable {
         consumerName = Self.defaultConsumerName(podName: ProcessInfo.processInfo.environment["POD_NAME"])
         consumerBatchSize = 1000
         consumerConcurrency = 8
+        processedRetention = .seconds(720 * 3600)
         maxDeliveries = 5
         claimIdleTime = .seconds(30)
         readBlock = .seconds(2)
@@ -81,6 +85,7 @@ public struct EventBusConfiguration: Sendable {
             "EVENTS_CONSUMER_NAME", default: Self.defaultConsumerName(podName: environment.raw("POD_NAME")))
         consumerBatchSize = environment.integer("EVENTS_CONSUMER_BATCH", default: consumerBatchSize, in: 1...10_000)
         consumerConcurrency = environment.integer("EVENTS_CONSUMER_CONCURRENCY", default: consumerConcurrency, in: 1...256)
+        processedRetention = .seconds(3600 * environment.integer("EVENTS_PROCESSED_RETENTION_HOURS", default: 720, in: 1...87_600))
         maxDeliveries = environment.integer("EVENTS_MAX_DELIVERIES", default: maxDeliveries, in: 1...1000)
         claimIdleTime = environment.seconds("EVENTS_CLAIM_IDLE_SECONDS", default: claimIdleTime, in: 0.05...86_400)
         readBlock = environment.seconds("EVENTS_READ_BLOCK_SECONDS", default: readBlock, in: 0.01...60)

@@ -14,6 +14,7 @@ import Synchronization
 /// A handler that throws leaves the entry pending: it is redelivered once idle for
 /// `EVENTS_CLAIM_IDLE_SECONDS` (entries of a consumer that died are reclaimed the same way),
 /// and after `EVENTS_MAX_DELIVERIES` deliveries it moves to `dead:<group>` with the error.
+/// Once a minute it forgets events handled longer than `EVENTS_PROCESSED_RETENTION_HOURS` ago.
 public final class EventConsumer: Service, Sendable {
     let group: ConsumerGroup
     let handlers: EventHandlers
@@ -52,6 +53,7 @@ public final class EventConsumer: Service, Sendable {
         var groupsReady = false
         var lastReclaim = ContinuousClock.Instant.now
         var lastLag = ContinuousClock.Instant.now - .seconds(60)
+        var lastPrune = ContinuousClock.Instant.now - .seconds(3600)
         while !Task.isCancelled {
             do {
                 if !groupsReady {
@@ -61,6 +63,11 @@ public final class EventConsumer: Service, Sendable {
                 if ContinuousClock.now - lastLag >= .seconds(5) {
                     lastLag = .now
                     await refreshLag()
+                }
+                if ContinuousClock.now - lastPrune >= .seconds(60) {
+                    lastPrune = .now
+                    let pruned = try await pool.pruneProcessedEvents(of: group.streams, olderThan: settings.processedRetention)
+                    if pruned > 0 { logger.debug("processed events past the retention forgotten", metadata: ["rows": "\(pruned)"]) }
                 }
                 var deliveries = [ConsumerGroup.Delivery]()
                 if ContinuousClock.now - lastReclaim >= settings.claimIdleTime / 2 {

@@ -45,3 +45,28 @@ extension PostgresSession {
             [batch.map(\.envelope.id), batch.map(\.envelope.type), batch.map(\.stream), batch.map(\.entryID)])
     }
 }
+
+extension PostgresPool {
+    /// Forget the events of `streams` handled longer than `retention` ago, in statements of at
+    /// most 10,000 rows (rows another replica is deleting are skipped); how many went. A
+    /// redelivery older than the retention would run its handler again: keep it well past how
+    /// long an entry can wait (pending, dead-lettered then replayed).
+    func pruneProcessedEvents(of streams: [String], olderThan retention: Duration) async throws -> Int {
+        let batch = 10_000
+        var pruned = 0
+        while true {
+            let deleted = try await query(
+                """
+                DELETE FROM processed_events WHERE ctid = ANY(ARRAY(
+                    SELECT ctid FROM processed_events
+                    WHERE stream = ANY($1::text[]) AND processed_at < now() - make_interval(secs => $2)
+                    LIMIT $3 FOR UPDATE SKIP LOCKED
+                ))
+                """,
+                [streams, Double(retention.wholeMilliseconds) / 1000, batch]
+            ).affectedRows
+            pruned += deleted
+            if deleted < batch { return pruned }
+        }
+    }
+}

@@ -145,6 +145,33 @@ struct EventConsumerTests {
         await bus.close()
     }
 
+    @Test func processedEventsArePrunedAfterTheRetentionPeriod() async throws {
+        let bus = try await EventBusHarness.make()
+        let consumed = bus.stream(of: bus.source).name
+        // Handled 25 and 23 hours ago from the consumed stream, and 25 hours ago from a stream
+        // this consumer does not read (another service's rows in a shared schema are not its own).
+        for (id, stream, hours) in [("a", consumed, 25), ("b", consumed, 23), ("c", "test:other", 25)] {
+            try await bus.pool.query(
+                """
+                INSERT INTO processed_events (event_id, event_type, stream, entry_id, processed_at)
+                VALUES (md5($1)::uuid, 'thing.made', $2, '1-0', now() - make_interval(hours => $3::int))
+                """,
+                [id, stream, hours])
+        }
+        let consumer = try bus.service(named: "consumer", ["EVENTS_PROCESSED_RETENTION_HOURS": "24"])
+        consumer.consumeEvents(from: [bus.source], handlers: RecordingHandlers().handlers)
+        try await bus.application(consumer).test(.live) { _ in
+            try await waitUntil("the event handled 25 hours ago is forgotten") {
+                try await bus.pool.query("SELECT 1 FROM processed_events WHERE event_id = md5('a')::uuid").rows.isEmpty
+            }
+        }
+        let kept = try await bus.pool.query("SELECT event_id::text AS id FROM processed_events ORDER BY processed_at").rows
+        let expected = try await bus.pool.query("SELECT md5('c')::uuid::text AS c, md5('b')::uuid::text AS b").rows[0]
+        #expect(try kept.map { try $0.decode("id", as: String.self) } == [try expected.decode("c", as: String.self), try expected.decode("b", as: String.self)],
+                "the one within the retention and the other stream's stay")
+        await bus.close()
+    }
+
     @Test func messagesPendingOnADeadConsumerAreReclaimed() async throws {
         let bus = try await EventBusHarness.make()
         let stream = bus.stream(of: bus.source)
