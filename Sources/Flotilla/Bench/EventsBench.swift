@@ -54,8 +54,33 @@ final class EventsBench: Sendable {
 
     /// Latency at `rate` events a second (after a second's warm-up), then rates doubling from
     /// it while the consumer keeps up and up to four halvings of the last gap, `seconds` each: the
-    /// highest rate sustained with bounded lag.
+    /// highest rate sustained with bounded lag. Failed or interrupted (its task cancelled), it
+    /// still stops its services and drops its scratch schemas and streams.
     func run(rate: Int, seconds: Int) async throws -> EventsBenchResults {
+        do {
+            try await prepare()
+            let group = ServiceGroup(configuration: .init(services: producer.lifecycleServices + consumer.lifecycleServices, logger: logger))
+            let running = Task { try await group.run() }
+            do {
+                let results = try await measure(rate: rate, seconds: seconds)
+                await group.triggerGracefulShutdown()
+                _ = try? await running.value
+                try await cleanUp()
+                return results
+            } catch {
+                running.cancel()
+                _ = try? await running.value
+                throw error
+            }
+        } catch {
+            // A task of its own, which the run's cancellation does not reach.
+            await Task { try? await self.cleanUp() }.value
+            throw error
+        }
+    }
+
+    /// The scratch schemas, and a backlog committed before the relay and consumer start.
+    private func prepare() async throws {
         try await Migrator(schema: producer.configuration.database.schema, migrations: Self.producerMigrations).migrate(on: producer.pool, logger: logger)
         try await Migrator(schema: consumer.configuration.database.schema, migrations: Self.consumerMigrations).migrate(on: consumer.pool, logger: logger)
         // A backlog committed before the relay and consumer start, then drained: what the two
@@ -64,10 +89,12 @@ final class EventsBench: Sendable {
             try await commit(Array(first..<min(first + Self.drainCommitSize, Self.drainBacklog)))
         }
         handled.reset()
-        let group = ServiceGroup(configuration: .init(services: producer.lifecycleServices + consumer.lifecycleServices, logger: logger))
+    }
+
+    /// The phases, with the relay and consumer running from the start: the backlog drained,
+    /// the latency at `rate`, then the rate search.
+    private func measure(rate: Int, seconds: Int) async throws -> EventsBenchResults {
         let drainStarted = ContinuousClock.now
-        let running = Task { try await group.run() }
-        defer { running.cancel() }
         try await waitForHandled(Self.drainBacklog, ceiling: .seconds(600))
         let drainPerSecond = Double(Self.drainBacklog) / ((ContinuousClock.now - drainStarted) / .seconds(1))
 
@@ -106,10 +133,6 @@ final class EventsBench: Sendable {
             guard sustained > 0, let upper = failed, upper - sustained > rate / 2 else { break }
             try await attempt((sustained + upper) / 2)
         }
-
-        await group.triggerGracefulShutdown()
-        _ = try? await running.value
-        try await cleanUp()
         return EventsBenchResults(
             steady: steady.latencies, steadyEventsPerCommit: steady.eventsPerCommit, sustainedPerSecond: Double(sustained),
             sustainedEventsPerCommit: sustainedBatch, lagAtEnd: lagAtEnd, lateAtEnd: lateAtEnd, tries: tries, drainPerSecond: drainPerSecond)

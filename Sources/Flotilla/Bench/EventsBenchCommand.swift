@@ -35,8 +35,20 @@ struct EventsBenchCommand: AsyncParsableCommand {
         guard (1...60).contains(seconds), (1...20_000).contains(rate), (1...256).contains(producers), (1...256).contains(searchProducers) else {
             throw ValidationError("--seconds 1-60, --rate 1-20000, --producers 1-256, --search-producers 1-256")
         }
+        let signals = TerminationSignals()
         let bench = try EventsBench(databaseURL: databaseURL, redisURL: redisURL, producers: producers, searchProducers: searchProducers)
-        let results = try await bench.run(rate: rate, seconds: seconds)
+        let running = Task { try await bench.run(rate: rate, seconds: seconds) }
+        // Ctrl-C or SIGTERM cancels the run, which stops its services and drops what it made.
+        Task {
+            _ = await signals.wait()
+            running.cancel()
+        }
+        let results: EventsBenchResults
+        do {
+            results = try await running.value
+        } catch where signals.received != nil {
+            throw BenchFailure("interrupted; the scratch schemas and streams are dropped")
+        }
         // The best of three runs: the ceiling is what Redis does when this machine lets it.
         let ceiling = try (0..<3).map { _ in
             try ReferenceTools.redisBenchmark(
