@@ -28,6 +28,8 @@ public final class OutboxRelay: Service, Sendable {
     private let lastGaugeRefresh = Mutex<ContinuousClock.Instant>(.now - .seconds(60))
     /// Rows published since the relay last vacuumed the outbox.
     private let publishedSinceVacuum = Mutex(0)
+    /// Whether its role may vacuum the outbox (nil until the first vacuum is due).
+    private let mayVacuum = Mutex<Bool?>(nil)
 
     init(pool: PostgresPool, redis: RedisClient, database: PostgresConfiguration, source: String,
          settings: EventBusConfiguration, metrics: EventMetrics, logger: Logger) {
@@ -105,6 +107,15 @@ public final class OutboxRelay: Service, Sendable {
             published = 0
             return true
         }) else { return }
+        if mayVacuum.withLock({ $0 }) == nil {
+            let permitted = try await store.mayVacuum()
+            mayVacuum.withLock { $0 = permitted }
+            if !permitted {
+                logger.warning(
+                    "the relay's database role does not own the outbox, so it cannot vacuum it: autovacuum alone will (EVENTS_OUTBOX_VACUUM_ROWS=0 says so)")
+            }
+        }
+        guard mayVacuum.withLock({ $0 }) == true else { return }
         let started = ContinuousClock.now
         try await store.vacuum()
         logger.debug("outbox vacuumed", metadata: ["duration_ms": "\((ContinuousClock.now - started).wholeMilliseconds)"])

@@ -62,9 +62,21 @@ struct OutboxStore: Sendable {
 
     /// Vacuum the outbox: every row the relay moved out leaves a dead row version and dead
     /// index entries behind, which each claim walks past until they are gone. Skipped when
-    /// autovacuum holds the table; a role that does not own it gets a warning, not an error.
+    /// autovacuum holds the table.
     func vacuum() async throws {
         try await pool.withConnection { try await $0.executeScript("VACUUM (SKIP_LOCKED, INDEX_CLEANUP ON) outbox") }
+    }
+
+    /// Whether the relay's role may vacuum the outbox: it owns the table or the database
+    /// (itself or through a role it belongs to), or is a superuser. PostgreSQL answers anyone
+    /// else's `VACUUM` with a warning, not an error.
+    func mayVacuum() async throws -> Bool {
+        try await pool.query(
+            """
+            SELECT pg_has_role(c.relowner, 'USAGE') OR pg_has_role(d.datdba, 'USAGE') AS may
+            FROM pg_class c, pg_database d WHERE c.oid = 'outbox'::regclass AND d.datname = current_database()
+            """
+        ).rows[0].decode("may", as: Bool.self)
     }
 
     /// Delete events published longer than `retention` ago; how many went.

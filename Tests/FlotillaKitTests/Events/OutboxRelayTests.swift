@@ -124,6 +124,35 @@ struct OutboxRelayTests {
         await bus.close()
     }
 
+    @Test func aRelayWhoseRoleDoesNotOwnTheOutboxSaysItCannotVacuumItAndGoesOnPublishing() async throws {
+        let bus = try await EventBusHarness.make()
+        // A role that may publish (claim, move, prune) but owns nothing.
+        let role = "relay_\(bus.schema.suffix(8))", password = UUID().uuidString
+        for statement in [
+            "CREATE ROLE \(role) LOGIN PASSWORD '\(password)'", "GRANT USAGE ON SCHEMA \(bus.schema) TO \(role)",
+            "GRANT SELECT, UPDATE, DELETE ON outbox TO \(role)", "GRANT SELECT, INSERT, DELETE ON published_events TO \(role)",
+        ] { try await bus.pool.query(statement) }
+        var url = try #require(URLComponents(string: try TestDatabase.url()))
+        (url.user, url.password) = (role, password)
+        let logs = LogCapture()
+        let producer = try bus.service(
+            named: bus.source, logs: logs, ["DATABASE_URL": try #require(url.string), "MIGRATE_ON_START": "false", "EVENTS_OUTBOX_VACUUM_ROWS": "1"])
+        producer.publishEvents()
+        try await bus.application(producer).test(.live) { _ in
+            for index in 0..<3 {
+                _ = try await bus.record("thing.made", aggregate: "n\(index)")
+                try await waitUntil("event \(index + 1) is in the stream") { try await bus.stream(of: bus.source).length() >= index + 1 }
+            }
+        }
+        let warnings = try logs.records(withMessage:
+            "the relay's database role does not own the outbox, so it cannot vacuum it: autovacuum alone will (EVENTS_OUTBOX_VACUUM_ROWS=0 says so)")
+        #expect(warnings.count == 1, "said once, not at every batch")
+        #expect(try await Self.outboxVacuums(bus) == 0)
+        try await bus.pool.query("DROP OWNED BY \(role)")
+        try await bus.pool.query("DROP ROLE \(role)")
+        await bus.close()
+    }
+
     /// Vacuums (not autovacuum's) of the harness's outbox so far.
     static func outboxVacuums(_ bus: EventBusHarness) async throws -> Int {
         try await bus.pool.query(
