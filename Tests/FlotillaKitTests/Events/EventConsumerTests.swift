@@ -216,3 +216,27 @@ struct EventConsumerTests {
         return flat[index + 1].int
     }
 }
+
+/// ``EventHandlers/onTaskDeleted(_:)``: what services that attach things to tasks are told.
+@Suite("event bus: a deleted task")
+struct TaskDeletedHandlerTests {
+    @Test func aDeletedProjectTaskIsPassedOnAsItsEntityWithWhoDeletedItAndAPersonalOneIsNot() async throws {
+        let bus = try await EventBusHarness.make()
+        let seen = Mutex<[String]>([])
+        var handlers = EventHandlers()
+        handlers.onTaskDeleted { task, actor, _ in seen.withLock { $0.append("\(task) by \(actor)") } }
+        let handler = try #require(handlers.handler(for: "task.deleted"))
+        func deleted(key: String?, actor: String?) -> EventEnvelope {
+            EventEnvelope(
+                id: UUID().uuidString.lowercased(), type: "task.deleted", occurredAt: RFC3339.now(), source: "tasks", aggregate: .init(type: "task", id: "t"),
+                actor: actor, data: ["key": key.map(JSONValue.string) ?? .null, "owner_id": .string("ann")], traceparent: nil, requestID: nil)
+        }
+        try await bus.pool.withTransaction { session in
+            try await handler(deleted(key: "WEB-7", actor: "bob"), session)
+            try await handler(deleted(key: nil, actor: "bob"), session)
+            try await handler(deleted(key: "WEB-8", actor: nil), session)
+        }
+        #expect(seen.withLock { $0 } == ["task:WEB-7 by bob", "task:WEB-8 by ann"], "the owner when no actor; nothing for a personal task")
+        await bus.close()
+    }
+}
