@@ -36,6 +36,7 @@ func buildApplication(_ configuration: FilesConfiguration, httpClient: FlotillaH
     let responder = ContentResponder(store: store)
     let uploads = UploadRepository(pool: service.pool, expiry: configuration.uploadExpiry)
     service.publishEvents()
+    service.consumeEvents(from: FileEventHandlers.sources, handlers: FileEventHandlers(writer: writer).handlers)
 
     let router = service.makeRouter(openAPIJSON: EmbeddedOpenAPI.json, eventCatalogueJSON: EmbeddedEventCatalogue.json)
     let authenticated = service.authenticated(router)

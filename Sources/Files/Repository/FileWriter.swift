@@ -83,6 +83,18 @@ struct FileWriter: Sendable {
         }
     }
 
+    /// Delete every file on `entity` (its owner deleted it) in `session`'s transaction, each
+    /// with its `file.deleted` event, and let uploads to it in progress expire (housekeeping
+    /// removes them and their parts); how many files went.
+    @discardableResult
+    func deleteAll(on entity: EntityReference, actor: String, in session: PostgresSession) async throws -> Int {
+        let files = try await session.query("DELETE FROM files f WHERE f.entity = $1 RETURNING \(StoredFile.columns)", [entity.description])
+            .decode(StoredFile.self)
+        try await session.recordEvents(files.map { Self.event("file.deleted", $0, actor: actor) })
+        try await session.query("UPDATE uploads SET expires_at = now() WHERE entity = $1 AND expires_at > now()", [entity.description])
+        return files.count
+    }
+
     /// Insert or touch blob `sha256`'s row, holding its lock until commit: the collector skips
     /// a locked row, and one touched after it looked fails its `last_used_at` check.
     private func claimBlob(_ sha256: String, size: Int64, in session: PostgresSession) async throws {
