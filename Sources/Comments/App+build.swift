@@ -18,12 +18,14 @@ func buildApplication(_ configuration: CommentsConfiguration, httpClient: Flotil
         projects: ProjectAccessClient(upstream: service.upstream("projects"), cache: cache("project_access", configuration.accessTTL)))
     let metrics = CommentsMetrics(registry: runtime.metrics)
     let comments = CommentRepository(pool: service.pool)
+    let writer = CommentWriter(pool: service.pool, policy: EditPolicy(grace: configuration.editGrace), clock: clock)
     service.publishEvents()
+    service.consumeEvents(from: CommentEventHandlers.sources, handlers: CommentEventHandlers(writer: writer).handlers)
 
     let router = service.makeRouter(openAPIJSON: EmbeddedOpenAPI.json, eventCatalogueJSON: EmbeddedEventCatalogue.json)
     let authenticated = service.authenticated(router)
     let single = CommentController(
-        comments: comments, writer: CommentWriter(pool: service.pool, policy: EditPolicy(grace: configuration.editGrace), clock: clock), access: access,
+        comments: comments, writer: writer, access: access,
         mentions: MentionResolver(handles: HandleResolver(upstream: service.upstream("users")), access: access),
         maxBodyLength: configuration.maxBodyLength, metrics: metrics)
     single.addRoutes(to: authenticated)

@@ -121,6 +121,19 @@ struct CommentWriter: Sendable {
         }
     }
 
+    /// Delete every comment on `entity` (its owner deleted it) in `session`'s transaction, with
+    /// their reactions and revisions, and a `comment.deleted` for each one not already a
+    /// placeholder; how many went.
+    @discardableResult
+    func deleteAll(on entity: EntityReference, actor: String, in session: PostgresSession) async throws -> Int {
+        let comments = try await session.query("DELETE FROM comments c WHERE c.entity = $1 RETURNING \(Comment.columns)", [entity.description])
+            .decode(Comment.self)
+        try await session.recordEvents(comments.filter { !$0.isPlaceholder }.map { comment in
+            Self.event("comment.deleted", comment, actor: actor, data: ["placeholder": .bool(false), "moderated": .bool(comment.authorID != actor)])
+        })
+        return comments.count
+    }
+
     private static func event(_ type: String, _ comment: Comment, actor: String, data: [String: JSONValue]) -> OutboxEvent {
         OutboxEvent(
             type, aggregate: "comment", id: comment.id.lowercasedString, actor: actor,
