@@ -89,7 +89,7 @@ public final class OutboxRelay: Service, Sendable {
         }
         while let count = try await store.publishBatch(limit: settings.relayBatchSize, publish) {
             metrics.published.increment(by: Int64(count))
-            try await vacuumIfDue(afterPublishing: count)
+            await vacuumIfDue(afterPublishing: count)
             if count < settings.relayBatchSize { break }
         }
         if ContinuousClock.now - lastGaugeRefresh.withLock({ $0 }) >= .seconds(1) { await refreshPendingMetrics() }
@@ -98,8 +98,9 @@ public final class OutboxRelay: Service, Sendable {
     /// Vacuum the outbox once `EVENTS_OUTBOX_VACUUM_ROWS` rows have left it since the last
     /// time. Autovacuum visits a database once a minute (`autovacuum_naptime`); at thousands of
     /// events a second every claim would by then walk past a million dead index entries to
-    /// reach the waiting rows (docs/adr/016).
-    private func vacuumIfDue(afterPublishing count: Int) async throws {
+    /// reach the waiting rows (docs/adr/016). A failed vacuum is logged, not the relay's failure:
+    /// the events are published, and autovacuum comes round in the end.
+    private func vacuumIfDue(afterPublishing count: Int) async {
         let threshold = settings.outboxVacuumRows
         guard threshold > 0, publishedSinceVacuum.withLock({ published in
             published += count
@@ -107,18 +108,22 @@ public final class OutboxRelay: Service, Sendable {
             published = 0
             return true
         }) else { return }
-        if mayVacuum.withLock({ $0 }) == nil {
-            let permitted = try await store.mayVacuum()
-            mayVacuum.withLock { $0 = permitted }
-            if !permitted {
-                logger.warning(
-                    "the relay's database role does not own the outbox, so it cannot vacuum it: autovacuum alone will (EVENTS_OUTBOX_VACUUM_ROWS=0 says so)")
+        do {
+            if mayVacuum.withLock({ $0 }) == nil {
+                let permitted = try await store.mayVacuum()
+                mayVacuum.withLock { $0 = permitted }
+                if !permitted {
+                    logger.warning(
+                        "the relay's database role does not own the outbox, so it cannot vacuum it: autovacuum alone will (EVENTS_OUTBOX_VACUUM_ROWS=0 says so)")
+                }
             }
+            guard mayVacuum.withLock({ $0 }) == true else { return }
+            let started = ContinuousClock.now
+            try await store.vacuum()
+            logger.debug("outbox vacuumed", metadata: ["duration_ms": "\((ContinuousClock.now - started).wholeMilliseconds)"])
+        } catch {
+            logger.warning("outbox not vacuumed", metadata: ["error.description": "\(error)"])
         }
-        guard mayVacuum.withLock({ $0 }) == true else { return }
-        let started = ContinuousClock.now
-        try await store.vacuum()
-        logger.debug("outbox vacuumed", metadata: ["duration_ms": "\((ContinuousClock.now - started).wholeMilliseconds)"])
     }
 
     private func record(_ pending: (count: Int, oldestAge: Double)) {
