@@ -12,7 +12,7 @@ struct OutboxHealthCheck: HealthCheck {
         let pending = try await relay.pending()
         var problems = [String]()
         if let failure = relay.lastFailure.withLock({ $0 }) { problems.append("publishing fails: \(failure)") }
-        if pending.oldestAge > Double(warnAge.wholeMilliseconds) / 1000 {
+        if pending.oldestAge > warnAge.seconds {
             problems.append("\(pending.count) event(s) waiting, the oldest for \(Int(pending.oldestAge)) s")
         }
         return HealthObservation(

@@ -83,7 +83,7 @@ struct OutboxStore: Sendable {
     @discardableResult
     func prune(olderThan retention: Duration) async throws -> Int {
         try await pool.query(
-            "DELETE FROM published_events WHERE published_at < now() - make_interval(secs => $1)", [Double(retention.wholeMilliseconds) / 1000]
+            "DELETE FROM published_events WHERE published_at < now() - make_interval(secs => $1)", [retention.seconds]
         ).affectedRows
     }
 

@@ -63,7 +63,7 @@ extension PostgresPool {
                     LIMIT $3 FOR UPDATE SKIP LOCKED
                 ))
                 """,
-                [streams, Double(retention.wholeMilliseconds) / 1000, batch]
+                [streams, retention.seconds, batch]
             ).affectedRows
             pruned += deleted
             if deleted < batch { return pruned }

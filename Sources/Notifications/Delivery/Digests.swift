@@ -21,7 +21,7 @@ struct Digests: Sendable {
             INSERT INTO digests (user_id, category, send_at) VALUES ($1, $2, now() + make_interval(secs => $3))
             ON CONFLICT (user_id, category) WHERE sent_at IS NULL DO UPDATE SET user_id = EXCLUDED.user_id
             RETURNING id::text AS id
-            """, [user, category.rawValue, Double(window.wholeMilliseconds) / 1000]
+            """, [user, category.rawValue, window.seconds]
         ).rows[0].decode("id", as: String.self)
         try await session.query(
             """

@@ -56,7 +56,7 @@ struct EmailDispatcher: Service {
                 logger.info("email sent", metadata: ["delivery_id": "\(id)", "attempt": "\(attempt)"])
             } catch {
                 let final = attempt >= maxAttempts
-                let delay = Double(retryDelay.wholeMilliseconds) / 1000 * Double(1 << min(attempt - 1, 16))
+                let delay = retryDelay.seconds * Double(1 << min(attempt - 1, 16))
                 try await session.query(
                     """
                     UPDATE email_deliveries SET attempts = $2, last_error = $3, status = CASE WHEN $4 THEN 'failed' ELSE 'queued' END,
